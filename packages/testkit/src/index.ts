@@ -1,0 +1,3 @@
+export { packPackage, run } from "./pack.ts";
+export { IS_CI, REPO_ROOT, requireVectors, vectorPath, vectorsDir } from "./paths.ts";
+export { postgresUrl, requirePostgres } from "./postgres.ts";
