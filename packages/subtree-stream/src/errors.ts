@@ -1,0 +1,12 @@
+/**
+ * Base class of every error this package throws. `code` is a stable string for programmatic
+ * checks (also across realms, where `instanceof` fails); `cause` keeps the underlying error.
+ */
+export class SubtreeStreamError extends Error {
+  override name = "SubtreeStreamError";
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,2 @@
+// Ordered bounded writer and tee sink (filled in by the writer work).
+export {};
