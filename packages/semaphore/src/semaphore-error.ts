@@ -1,0 +1,32 @@
+/** Every reason a semaphore call can fail with a {@link SemaphoreError}. */
+export type SemaphoreErrorCode = "TIMEOUT" | "WEIGHT_EXCEEDS_CAPACITY";
+
+/**
+ * Base class of the errors this package creates, so callers can tell "the semaphore said no"
+ * apart from an abort reason (which is passed through untouched) with one `instanceof` or
+ * {@link isSemaphoreError}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sem.acquire(1, { timeoutMs: 100 });
+ * } catch (err) {
+ *   if (isSemaphoreError(err) && err.code === "TIMEOUT") return new Response(null, { status: 503 });
+ *   throw err;
+ * }
+ * ```
+ */
+export class SemaphoreError extends Error {
+  override readonly name: "SemaphoreError" | "SemaphoreTimeoutError" | "SemaphoreWeightError" = "SemaphoreError";
+  readonly code: SemaphoreErrorCode;
+
+  constructor(message: string, code: SemaphoreErrorCode, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `err` is an error created by this package (not an abort reason). */
+export function isSemaphoreError(err: unknown): err is SemaphoreError {
+  return err instanceof SemaphoreError;
+}
