@@ -1,0 +1,207 @@
+import type { z } from "zod";
+import { parseListenAddress } from "./listen-address.ts";
+import { boolean, concurrency, decimal, durationMs, integer, oneOf, pathPrefix, text, url } from "./parsers.ts";
+
+/** How one setting is parsed, defaulted and documented. */
+export interface SettingDefinition<T = unknown> {
+  /** Takes the raw text, returns the typed value. */
+  readonly schema: z.ZodType<T, string>;
+  /** Built-in default as raw text, parsed by `schema` like any other source. */
+  readonly default: string;
+  /** Short type label for docs. */
+  readonly type: string;
+  readonly meaning: string;
+  /** Teranode's name or behaviour when it differs from ours or lives elsewhere. */
+  readonly reference?: string;
+}
+
+const def = <T>(d: SettingDefinition<T>): SettingDefinition<T> => d;
+const CONCURRENCY = "concurrency (n, 0 = unlimited, -1 = CPUs)";
+const listenAddress = text(
+  'expected a listen address "[host]:port" such as ":8090", "127.0.0.1:8090" or "[::1]:8090" (port 0..65535)',
+  (s) => (parseListenAddress(s) ? s : undefined),
+);
+
+/**
+ * Every setting, keyed by its Teranode-style name. The `Settings` type is inferred from these
+ * schemas, so adding a key here is the only step needed to make it typed, loaded and documented.
+ */
+export const definitions = {
+  asset_httpListenAddress: def({
+    schema: listenAddress,
+    default: ":8090",
+    type: "listen address",
+    meaning: "HTTP listen address of the asset server (Go form: `:port` = all interfaces).",
+  }),
+  asset_apiPrefix: def({ schema: pathPrefix(), default: "/api/v1", type: "path prefix", meaning: "Route prefix." }),
+  asset_concurrency_subtree_data_create: def({
+    schema: concurrency(),
+    default: "4",
+    type: CONCURRENCY,
+    meaning: "On-demand subtree_data builds at once (tryAcquire; full → 503 + Retry-After, no queueing).",
+  }),
+  asset_concurrency_get_subtree_data_reader: def({
+    schema: concurrency(),
+    default: "32",
+    type: CONCURRENCY,
+    meaning: "Streams of existing subtree_data files at once (blocking acquire; timeout → 503).",
+    reference: "Teranode default 4",
+  }),
+  asset_semaphore_timeout_ms: def({
+    schema: durationMs(),
+    default: "30000",
+    type: "duration (ms)",
+    meaning: "Timeout of a blocking permit acquire; on expiry the request gets 503.",
+    reference: "hard-coded 30 s fallback in Teranode",
+  }),
+  asset_subtreeDataStreamingChunkSize: def({
+    schema: integer(1),
+    default: "10000",
+    type: "integer ≥ 1",
+    meaning: "Transactions per chunk of an on-demand build.",
+    reference: "Teranode maps ≤ 0 to 10000; rejected here",
+  }),
+  asset_subtreeDataStreamingConcurrency: def({
+    schema: concurrency(false),
+    default: "2",
+    type: "concurrency (n, -1 = CPUs)",
+    meaning: "Chunk fetches in flight per build; also the window of chunks ahead (pending cap = 2×).",
+    reference: "Teranode maps ≤ 0 to 4; 0 rejected here (an unlimited window defeats backpressure)",
+  }),
+  asset_subtree_data_retry_after_s: def({
+    schema: integer(0),
+    default: "1",
+    type: "integer ≥ 0 (s)",
+    meaning: "Retry-After seconds sent with a 503.",
+  }),
+  asset_subtree_data_finish_on_disconnect: def({
+    schema: boolean(),
+    default: "false",
+    type: "boolean",
+    meaning: "Keep building a subtree_data file when its last reader disconnects.",
+  }),
+  asset_max_batch_txs: def({
+    schema: integer(1),
+    default: "16384",
+    type: "integer ≥ 1",
+    meaning: "Most txids accepted by one POST /subtree/:hash/txs (more → 413).",
+  }),
+  asset_shutdown_grace_ms: def({
+    schema: durationMs(),
+    default: "10000",
+    type: "duration (ms)",
+    meaning: "On shutdown, how long in-flight responses may finish before they are aborted.",
+  }),
+  asset_follow_remote_timeout_ms: def({
+    schema: durationMs(),
+    default: "30000",
+    type: "duration (ms)",
+    meaning: "How long a replica waits for another replica's build of the same subtree before answering 503.",
+    reference: "like subtree_quorum_absolute_timeout (30 s)",
+  }),
+  asset_idle_timeout_s: def({
+    schema: integer(0, 255),
+    default: "255",
+    type: "integer 0..255 (s)",
+    meaning: "Bun.serve idleTimeout: a connection idle this long is closed; 0 disables.",
+  }),
+  global_blockHeightRetention: def({
+    schema: integer(0),
+    default: "288",
+    type: "integer ≥ 0 (blocks)",
+    meaning: "On-demand files expire at current height + this (DAH).",
+  }),
+  subtreestore: def({
+    schema: url(["file"]),
+    default: "file://./data/subtreestore",
+    type: "URL (file://)",
+    meaning: "Blob store (Teranode layout); `file://./x` is relative to the working directory.",
+  }),
+  txstore: def({
+    schema: url(["sqlite", "postgres", "postgresql"]),
+    default: "sqlite://./data/txstore.sqlite",
+    type: "URL (sqlite://, postgres://)",
+    meaning: "Transaction store: embedded SQLite, or Postgres to share between replicas.",
+  }),
+  txstore_pool_size: def({
+    schema: integer(1),
+    default: "10",
+    type: "integer ≥ 1",
+    meaning: "Postgres connections per process (ignored for SQLite).",
+  }),
+  max_tx_bytes: def({
+    schema: integer(1),
+    default: "104857600",
+    type: "integer ≥ 1 (bytes)",
+    meaning: "Largest transaction accepted when parsing a stream; bigger means a corrupt or hostile stream.",
+  }),
+  http_streaming_timeout: def({
+    schema: durationMs(),
+    default: "300000",
+    type: "duration (ms)",
+    meaning: "Peer per-attempt timeout for streamed bodies (/subtree_data).",
+  }),
+  peer_retry_max_attempts: def({
+    schema: integer(1),
+    default: "6",
+    type: "integer ≥ 1",
+    meaning: "Attempts per peer request before giving up (only 503 is retried).",
+    reference: "constant in Teranode (defaultRetryConfig)",
+  }),
+  peer_retry_initial_delay_ms: def({
+    schema: durationMs(),
+    default: "250",
+    type: "duration (ms)",
+    meaning: "First backoff; doubles each retry.",
+    reference: "constant in Teranode",
+  }),
+  peer_retry_max_delay_ms: def({
+    schema: durationMs(),
+    default: "5000",
+    type: "duration (ms)",
+    meaning: "Backoff cap.",
+    reference: "constant in Teranode",
+  }),
+  peer_retry_max_retry_after_ms: def({
+    schema: durationMs(),
+    default: "30000",
+    type: "duration (ms)",
+    meaning: "Largest Retry-After honoured; longer hints are clamped.",
+    reference: "maxRetryAfter (later Teranode)",
+  }),
+  max_subtree_leaves: def({
+    schema: integer(1),
+    default: "1048576",
+    type: "integer ≥ 1",
+    meaning: "Most leaves accepted in one subtree (bounds a /subtree body to this × 32 bytes).",
+    reference: "maximum_merkle_items_per_subtree",
+  }),
+  subtreevalidation_percentageMissingGetFullData: def({
+    schema: decimal(0, 100),
+    default: "20",
+    type: "number 0..100 (%)",
+    meaning: "Fetch the whole /subtree_data when strictly more than this share of txs is missing.",
+  }),
+  subtreevalidation_missingTransactionsBatchSize: def({
+    schema: integer(1),
+    default: "16384",
+    type: "integer ≥ 1",
+    meaning: "txids per POST /subtree/:hash/txs when fetching missing txs.",
+  }),
+  subtreevalidation_getMissingTransactions: def({
+    schema: concurrency(),
+    default: "4",
+    type: CONCURRENCY,
+    meaning: "Missing-tx batches fetched in parallel.",
+    reference: "Teranode default max(4, NumCPU/2)",
+  }),
+  logLevel: def({
+    schema: oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
+    default: "info",
+    type: "log level",
+    meaning: "Minimum log level (case-insensitive).",
+  }),
+};
+
+/** Name of a known setting. */
+export type SettingKey = keyof typeof definitions;
