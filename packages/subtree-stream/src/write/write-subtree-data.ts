@@ -1,0 +1,200 @@
+import { isCoinbasePlaceholder, toDisplayHex } from "../hash.ts";
+import { EmptySubtreeDataError } from "./empty-subtree-data-error.ts";
+import { MisplacedCoinbaseError } from "./misplaced-coinbase-error.ts";
+import { MissingTxError } from "./missing-tx-error.ts";
+import { PendingCapExceededError } from "./pending-cap-exceeded-error.ts";
+import { rechunk } from "./rechunk.ts";
+import type { ChunkEvent, WriteSubtreeDataOptions, WriteSubtreeDataResult } from "./types.ts";
+
+/** The reference checks cancellation before every 256th tx (#896); we also check on every write. */
+export const ABORT_CHECK_INTERVAL = 256;
+/** How many missing txids a MissingTxError names (the count covers all of them). */
+const MISSING_SAMPLE = 5;
+
+interface Slot {
+  nodes: readonly Uint8Array[];
+  /** Node index of the chunk's first node. */
+  offset: number;
+  /** Node 0 is the coinbase placeholder: not fetched; `coinbase` is written in its place if given. */
+  placeholder: boolean;
+  /** Set once fetched; the chunk then waits in `slots` until it is the next to write. */
+  txs?: readonly (Uint8Array | undefined)[];
+}
+
+/**
+ * Writes every tx of a subtree, in node order, to `sink`, fetching chunks of `chunkSize` txs from
+ * `source` with at most `concurrency` fetches in flight and never scheduling a chunk more than
+ * `window` ahead of the next chunk to write. Memory is therefore bounded by
+ * `window × chunkSize × tx size`, whatever the subtree size and however slow the sink.
+ *
+ * Fails (and writes nothing more) on: abort (rejects with `signal.reason`), a source error, a
+ * missing tx ({@link MissingTxError}), a misplaced coinbase placeholder, a sink error, or a result
+ * of zero txs ({@link EmptySubtreeDataError}). On failure it aborts the source's signal, stops
+ * pulling `nodes`, drops buffered chunks and rejects without waiting for fetches in flight.
+ *
+ * @example
+ * ```ts
+ * const file = await createAtomicFileSink(path, { header: SD_MAGIC });
+ * try {
+ *   const { txs } = await writeSubtreeData({ nodes: nodeChunks(hashes), source, sink: teeSink(file, http), signal });
+ *   await file.commit();
+ * } catch (e) { await file.abort(e); throw e; }
+ * ```
+ */
+export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promise<WriteSubtreeDataResult> {
+  const { nodes, source, sink, signal, coinbase, onChunk } = options;
+  const chunkSize = positiveInt("chunkSize", options.chunkSize ?? 10_000);
+  const concurrency = positiveInt("concurrency", options.concurrency ?? 2);
+  const window = positiveInt("window", options.window ?? concurrency);
+  // The reference's cap is 2 × concurrency; a caller may choose a wider window, which the cap must
+  // not contradict. With the window in place the assertion can only fire on a scheduler bug.
+  const pendingCap = Math.max(2 * concurrency, window);
+  signal?.throwIfAborted();
+
+  const internal = new AbortController();
+  let failure: { error: unknown } | undefined;
+  let rejectFailed: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    rejectFailed = reject;
+  });
+  failed.catch(() => {});
+  // One promise per state change; every waiter re-checks its condition when it resolves.
+  let wake = deferred();
+  const notify = () => {
+    const w = wake;
+    wake = deferred();
+    w.resolve();
+  };
+  const fail = (error: unknown) => {
+    if (failure) return;
+    failure = { error };
+    internal.abort(error);
+    rejectFailed(error);
+    notify();
+  };
+  const onAbort = () => fail(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const slots = new Map<number, Slot>();
+  let fetching = 0;
+  let scheduled = 0;
+  let nextToWrite = 0;
+  let fetchedUnwritten = 0;
+  let exhausted = false;
+  const emit = (phase: ChunkEvent["phase"], index: number, n: number) =>
+    onChunk?.({ phase, index, nodes: n, fetching, inFlight: slots.size });
+
+  const fetchChunk = async (index: number, slot: Slot): Promise<void> => {
+    try {
+      const request = slot.placeholder ? slot.nodes.slice(1) : slot.nodes;
+      const txs = request.length > 0 ? await source.getTxs(request, internal.signal) : [];
+      if (failure) return;
+      if (!Array.isArray(txs) || txs.length !== request.length) {
+        throw new TypeError(
+          `source returned ${Array.isArray(txs) ? txs.length : typeof txs} txs for ${request.length} hashes`,
+        );
+      }
+      let missing = 0;
+      const sample: string[] = [];
+      for (let i = 0; i < txs.length; i++) {
+        if (txs[i] != null) continue;
+        missing++;
+        if (sample.length < MISSING_SAMPLE) sample.push(toDisplayHex(request[i] as Uint8Array));
+      }
+      if (missing > 0) throw new MissingTxError(missing, request.length, slot.offset, sample);
+      slot.txs = txs;
+      fetching--;
+      fetchedUnwritten++;
+      if (fetchedUnwritten > pendingCap) throw new PendingCapExceededError(fetchedUnwritten, pendingCap);
+      emit("fetched", index, slot.nodes.length);
+      notify();
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  const iterator = rechunk(nodes, chunkSize);
+  const schedule = async (): Promise<void> => {
+    let offset = 0;
+    for (;;) {
+      while (!failure && (fetching >= concurrency || scheduled >= nextToWrite + window)) await wake.promise;
+      if (failure) return;
+      const next = await iterator.next();
+      if (failure) return;
+      if (next.done) break;
+      const chunk = next.value;
+      let placeholder = false;
+      for (let i = 0; i < chunk.length; i++) {
+        const h = chunk[i] as Uint8Array;
+        if (h[0] !== 0xff || !isCoinbasePlaceholder(h)) continue;
+        if (offset + i !== 0) throw new MisplacedCoinbaseError(offset + i);
+        placeholder = true;
+      }
+      const index = scheduled++;
+      const slot: Slot = { nodes: chunk, offset, placeholder };
+      offset += chunk.length;
+      slots.set(index, slot);
+      fetching++;
+      emit("fetch", index, chunk.length);
+      void fetchChunk(index, slot);
+    }
+    exhausted = true;
+    notify();
+  };
+  schedule().catch(fail);
+
+  let txCount = 0;
+  let bytes = 0;
+  const write = async (tx: Uint8Array): Promise<void> => {
+    // Checked on every write (a flag read, cheap), which covers the reference's every-256 check.
+    if (failure) throw failure.error;
+    if (txCount % ABORT_CHECK_INTERVAL === 0) signal?.throwIfAborted();
+    const r = sink.write(tx);
+    if (r !== undefined && typeof (r as Promise<void>).then === "function") await Promise.race([r, failed]);
+    txCount++;
+    bytes += tx.length;
+  };
+
+  try {
+    for (;;) {
+      let slot = slots.get(nextToWrite);
+      while (!failure && slot?.txs === undefined && !(exhausted && nextToWrite >= scheduled)) {
+        await Promise.race([wake.promise, failed]);
+        slot = slots.get(nextToWrite);
+      }
+      if (failure) throw failure.error;
+      if (slot?.txs === undefined) break;
+      if (slot.placeholder && coinbase !== undefined) await write(coinbase);
+      for (const tx of slot.txs) await write(tx as Uint8Array);
+      slots.delete(nextToWrite);
+      fetchedUnwritten--;
+      emit("written", nextToWrite, slot.nodes.length);
+      nextToWrite++;
+      notify();
+    }
+    if (txCount === 0) throw new EmptySubtreeDataError();
+    return { txs: txCount, bytes };
+  } catch (error) {
+    fail(error);
+    throw failure?.error ?? error;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    slots.clear();
+    // Stops pulling `nodes` (a file reader closes its file); queued behind a pending next().
+    iterator.return(undefined).catch(() => {});
+  }
+}
+
+/** Promise.withResolvers is Node 22+; this package supports Node 20. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
