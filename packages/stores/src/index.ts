@@ -1,1 +1,7 @@
-export {};
+export { StorageError, type StorageErrorCode } from "./errors/storage-error.ts";
+export { StoreOpenError, type StoreOpenErrorCode } from "./errors/store-open-error.ts";
+export { isStoresError, StoresError } from "./errors/stores-error.ts";
+export { type OpenTxStoreOptions, openTxStore } from "./tx/open-tx-store.ts";
+export { PostgresTxStore, type PostgresTxStoreOptions } from "./tx/postgres-tx-store.ts";
+export { SqliteTxStore, type SqliteTxStoreOptions } from "./tx/sqlite-tx-store.ts";
+export type { SignalOption, StoredTx, TxRecord, TxStore } from "./tx/tx-store.ts";

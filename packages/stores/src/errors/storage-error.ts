@@ -1,0 +1,30 @@
+import { StoresError } from "./stores-error.ts";
+
+/**
+ * - `BAD_HEADER`: a blob file does not start with its type's 8-byte magic (foreign or missing).
+ * - `IO`: the file system or database failed underneath a request.
+ * - `BAD_DAH`: a `.dah` side file does not hold a decimal height.
+ * - `CLOSED`: the store was used after `close()`.
+ */
+export type StorageErrorCode = "BAD_HEADER" | "IO" | "BAD_DAH" | "CLOSED";
+
+/**
+ * A stored object could not be read or written. The message names the file (or table) involved,
+ * so an operator can find it; `cause` keeps the underlying error.
+ *
+ * @example
+ * ```ts
+ * try { await blobs.get(hash, "subtree"); }
+ * catch (err) { if (err instanceof StorageError && err.code === "BAD_HEADER") quarantine(err.file); }
+ * ```
+ */
+export class StorageError extends StoresError {
+  override name = "StorageError" as const;
+  declare readonly code: StorageErrorCode;
+  /** The file or table involved, when there is one. */
+  readonly file: string | undefined;
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown; file?: string }) {
+    super(code, message, options);
+    this.file = options?.file;
+  }
+}

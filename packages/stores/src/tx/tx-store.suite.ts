@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sha256d } from "@subtreekit/subtree-stream";
+import type { TxRecord, TxStore } from "./tx-store.ts";
+
+/** A deterministic fake transaction: `size` bytes derived from `seed`, keyed by its real txid. */
+export function makeTx(seed: number, size = 250, extended = false): TxRecord {
+  const standard = new Uint8Array(size);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    standard[i] = x & 0xff;
+  }
+  const rec: TxRecord = { hash: sha256d(standard), standard, size, fee: seed };
+  if (extended) rec.extended = new Uint8Array([0, 0, 0, 0, 0, 0xef, ...standard.subarray(0, 16)]);
+  return rec;
+}
+
+/**
+ * The behaviour every {@link TxStore} backend must show. Each backend's test file calls this
+ * with a factory that opens a fresh, empty store (and a cleanup), so SQLite and Postgres are
+ * held to exactly the same tests.
+ */
+export function describeTxStore(name: string, open: () => Promise<TxStore>): void {
+  describe(`TxStore contract: ${name}`, () => {
+    let store: TxStore;
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    test("getTxs returns standard bytes in request order, undefined where unknown", async () => {
+      const recs = Array.from({ length: 300 }, (_, i) => makeTx(1000 + i));
+      await store.putTxs(recs);
+      // Reverse and interleave unknown hashes so a backend answering in key order would fail.
+      const unknown = makeTx(999_999).hash;
+      const ask = [...recs].reverse().flatMap((r, i) => (i % 50 === 0 ? [r.hash, unknown] : [r.hash]));
+      const got = await store.getTxs(ask);
+      expect(got.length).toBe(ask.length);
+      let k = 0;
+      for (const [i, r] of [...recs].reverse().entries()) {
+        expect(got[k++]).toEqual(r.standard);
+        if (i % 50 === 0) expect(got[k++]).toBeUndefined();
+      }
+    });
+
+    test("getTxs answers duplicates and an empty batch", async () => {
+      const r = makeTx(2001);
+      await store.putTxs([r]);
+      const got = await store.getTxs([r.hash, r.hash, r.hash]);
+      expect(got).toEqual([r.standard, r.standard, r.standard]);
+      expect(await store.getTxs([])).toEqual([]);
+    });
+
+    test("getTx returns standard, extended, fee and size; undefined when unknown", async () => {
+      const plain = makeTx(3001, 120);
+      const ef = makeTx(3002, 180, true);
+      await store.putTxs([plain, ef]);
+      const a = await store.getTx(plain.hash);
+      expect(a?.standard).toEqual(plain.standard);
+      expect(a?.extended).toBeUndefined();
+      expect(a?.size).toBe(120);
+      expect(a?.fee).toBe(3001n);
+      const b = await store.getTx(ef.hash);
+      expect(b?.extended).toEqual(ef.extended!);
+      expect(await store.getTx(makeTx(3003).hash)).toBeUndefined();
+    });
+
+    test("a repeated put keeps the bytes and adds a newly known extended form", async () => {
+      const r = makeTx(4001);
+      await store.putTxs([r]);
+      const before = await store.count();
+      const withEf = { ...makeTx(4001, 250, true) };
+      await store.putTxs([withEf, r]);
+      expect(await store.count()).toBe(before);
+      expect((await store.getTx(r.hash))?.extended).toEqual(withEf.extended!);
+    });
+
+    test("has and missing report presence in request order", async () => {
+      const known = makeTx(5001);
+      await store.putTxs([known]);
+      const unknown = makeTx(5002).hash;
+      expect(await store.has([unknown, known.hash, unknown])).toEqual([false, true, false]);
+      expect(await store.missing([unknown, known.hash, unknown])).toBe(2);
+    });
+
+    test("putTxs where one row is bad stores none (TypeError names the row)", async () => {
+      const before = await store.count();
+      const good = Array.from({ length: 20 }, (_, i) => makeTx(6000 + i));
+      const bad = { ...makeTx(6100), hash: new Uint8Array(31) };
+      await expect(store.putTxs([...good, bad, makeTx(6101)])).rejects.toThrow(/record 20.*32-byte/);
+      const negative = { ...makeTx(6102), size: -1 };
+      await expect(store.putTxs([...good, negative])).rejects.toBeInstanceOf(TypeError);
+      expect(await store.count()).toBe(before);
+      expect(await store.has([good[0]!.hash, good[19]!.hash])).toEqual([false, false]);
+    });
+
+    test("wrong-length hashes are a TypeError on every read", async () => {
+      const short = new Uint8Array(31);
+      await expect(store.getTxs([short])).rejects.toBeInstanceOf(TypeError);
+      await expect(store.getTx(short)).rejects.toBeInstanceOf(TypeError);
+      await expect(store.has([new Uint8Array(33)])).rejects.toBeInstanceOf(TypeError);
+      await expect(store.getTxs(["ab".repeat(32) as unknown as Uint8Array])).rejects.toBeInstanceOf(TypeError);
+    });
+
+    test("an aborted signal rejects with its reason before touching the store", async () => {
+      const ac = new AbortController();
+      ac.abort(new Error("client gone"));
+      await expect(store.getTxs([makeTx(7001).hash], ac.signal)).rejects.toThrow("client gone");
+      await expect(store.putTxs([makeTx(7002)], { signal: ac.signal })).rejects.toThrow("client gone");
+      expect(await store.has([makeTx(7002).hash])).toEqual([false]);
+    });
+
+    test("a 10,000-tx chunk round-trips in order", async () => {
+      const recs = Array.from({ length: 10_000 }, (_, i) => makeTx(100_000 + i, 64 + (i % 200)));
+      const before = await store.count();
+      await store.putTxs(recs);
+      expect(await store.count()).toBe(before + recs.length);
+      const got = await store.getTxs(recs.map((r) => r.hash));
+      let mismatches = 0;
+      for (let i = 0; i < recs.length; i++) if (!Bun.deepEquals(got[i], recs[i]!.standard)) mismatches++;
+      expect(mismatches).toBe(0);
+    });
+  });
+}

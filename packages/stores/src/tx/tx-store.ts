@@ -1,0 +1,58 @@
+/** One transaction to store. `hash` is the txid in internal byte order (32 bytes). */
+export interface TxRecord {
+  hash: Uint8Array;
+  /** Standard serialisation; what `getTxs` returns and what `subtree_data` is built from. */
+  standard: Uint8Array;
+  /** Extended Format (BIP-239) bytes, when known; `/tx/:hash` prefers them. */
+  extended?: Uint8Array | undefined;
+  /** Fee in satoshis, when known. */
+  fee?: number | bigint | undefined;
+  /** Size in bytes as the subtree node records it. */
+  size: number;
+}
+
+/** What `getTx` returns for a stored transaction. */
+export interface StoredTx {
+  standard: Uint8Array;
+  extended?: Uint8Array;
+  fee?: bigint;
+  size: number;
+}
+
+/** Options every async tx store call takes. */
+export interface SignalOption {
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A transaction store. Two backends implement it: `SqliteTxStore` (embedded default) and
+ * `PostgresTxStore` (shared by several replicas). `getTxs` matches the ordered writer's
+ * `TxSource`, so a store can be passed to `writeSubtreeData` as is.
+ *
+ * @example
+ * ```ts
+ * const txs = await openTxStore("sqlite://./data/txstore.sqlite");
+ * await txs.putTxs([{ hash, standard, size: standard.length }]);
+ * const [bytes] = await txs.getTxs([hash]);
+ * await txs.close();
+ * ```
+ */
+export interface TxStore {
+  /** Standard bytes of each hash, in request order; `undefined` where unknown. */
+  getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]>;
+  /** One transaction with its extended form, fee and size; `undefined` when unknown. */
+  getTx(hash: Uint8Array, options?: SignalOption): Promise<StoredTx | undefined>;
+  /** Whether each hash is stored, in request order. */
+  has(hashes: readonly Uint8Array[], options?: SignalOption): Promise<boolean[]>;
+  /** How many of `hashes` are not stored (duplicates count each time). */
+  missing(hashes: readonly Uint8Array[], options?: SignalOption): Promise<number>;
+  /**
+   * Stores every record in one transaction: all or nothing. A hash already stored keeps its
+   * bytes (a txid names one transaction); a newly supplied `extended` form is added to it.
+   */
+  putTxs(records: readonly TxRecord[], options?: SignalOption): Promise<void>;
+  /** Number of stored transactions. */
+  count(options?: SignalOption): Promise<number>;
+  /** Releases the database; idempotent. Calls after close reject. */
+  close(): Promise<void>;
+}
