@@ -7,8 +7,8 @@ export interface SettingDescription {
   /** Built-in default, as it would be written in settings.conf. */
   readonly default: string;
   readonly meaning: string;
-  /** Teranode's name or behaviour where it differs, if any. */
-  readonly reference?: string;
+  /** Teranode's key for the same thing (or "none") and how its behaviour differs. */
+  readonly reference: string;
 }
 
 /**
@@ -27,7 +27,7 @@ export function describeSettings(): readonly SettingDescription[] {
       type: d.type,
       default: d.default,
       meaning: d.meaning,
-      ...(d.reference ? { reference: d.reference } : {}),
+      reference: d.reference,
     }),
   );
 }
@@ -36,8 +36,7 @@ export function describeSettings(): readonly SettingDescription[] {
 export function renderSettingsTable(): string {
   const cell = (s: string) => s.replaceAll("|", "\\|");
   const rows = describeSettings().map(
-    (s) =>
-      `| \`${s.key}\` | \`${cell(s.default)}\` | ${cell(s.type)} | ${cell(s.meaning)}${s.reference ? ` Teranode: ${cell(s.reference)}.` : ""} |`,
+    (s) => `| \`${s.key}\` | \`${cell(s.default)}\` | ${cell(s.type)} | ${cell(s.meaning)} | ${cell(s.reference)} |`,
   );
-  return ["| key | default | type | meaning |", "|---|---|---|---|", ...rows].join("\n");
+  return ["| key | default | type | meaning | Teranode |", "|---|---|---|---|---|", ...rows].join("\n");
 }
