@@ -219,3 +219,25 @@ describe("warnings", () => {
     expect(warnings[0]).toContain('"asset_apiPrefx" (settings.conf:3)');
   });
 });
+
+describe("contexts", () => {
+  const files = {
+    "settings.conf":
+      "logLevel = warn\nlogLevel.docker = debug\nlogLevel.docker.m = trace\nasset_apiPrefix.docker = /d\n",
+  };
+
+  test("the most specific context key wins; no context uses the plain key", () => {
+    const dir = project(files);
+    expect(loadSettings({ cwd: dir, env: {} }).logLevel).toBe("warn");
+    expect(loadSettings({ cwd: dir, env: {}, context: "docker" }).logLevel).toBe("debug");
+    const m = loadSettings({ cwd: dir, env: { SETTINGS_CONTEXT: "docker.m" } });
+    expect(m.logLevel).toBe("trace");
+    expect(m.asset_apiPrefix).toBe("/d"); // falls back from docker.m to docker
+  });
+
+  test("context keys of known settings are not reported as unknown", () => {
+    const warnings: string[] = [];
+    loadSettings({ cwd: project(files), env: {}, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+  });
+});

@@ -12,6 +12,11 @@ export interface LoadSettingsOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Settings files, lowest precedence first; missing ones are skipped. Default: `settings.conf`, `settings_local.conf`. */
   readonly files?: readonly string[];
+  /**
+   * Teranode settings context, e.g. `docker` or `docker.m`: a file line `key.docker.m = v` beats
+   * `key.docker = v`, which beats `key = v`. Default: `env.SETTINGS_CONTEXT` (Teranode's variable).
+   */
+  readonly context?: string;
   /** Receives warnings such as unknown keys in a file. Default: `console.warn`. */
   readonly onWarning?: (message: string) => void;
 }
@@ -37,13 +42,16 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const warn = options.onWarning ?? ((m: string) => console.warn(m));
+  const context = options.context ?? env.SETTINGS_CONTEXT ?? "";
   const { values: fileValues, issues } = readFiles(cwd, options.files ?? DEFAULT_FILES);
 
   const lookup = (name: string): RawValue | undefined => {
     const e = fromEnv(env, name);
     if (e) return { ...e, literal: true };
-    const f = fileValues.get(name);
-    if (f) return { value: f.value, source: f.source, literal: false };
+    for (const candidate of contextKeys(name, context)) {
+      const f = fileValues.get(candidate);
+      if (f) return { value: f.value, source: f.source, literal: false };
+    }
     const d = (definitions as Record<string, { default: string }>)[name];
     return d ? { value: d.default, source: "default", literal: true } : undefined;
   };
@@ -71,6 +79,15 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   return Object.freeze(out) as Settings;
 }
 
+/** `name.a.b`, `name.a`, `name` for context `a.b`: most specific first, as Teranode resolves them. */
+function contextKeys(name: string, context: string): string[] {
+  const parts = context.split(".").filter((p) => p !== "");
+  const keys: string[] = [];
+  for (let n = parts.length; n > 0; n--) keys.push(`${name}.${parts.slice(0, n).join(".")}`);
+  keys.push(name);
+  return keys;
+}
+
 /**
  * A key no setting uses is most likely a typo, so say so; but not for helper keys such as
  * `DATADIR` that other values reference through `${DATADIR}`, and never fail: Teranode files
@@ -80,7 +97,8 @@ function warnUnknown(fileValues: ReadonlyMap<string, { value: string; source: st
   const referenced = new Set<string>();
   for (const { value } of fileValues.values()) for (const m of value.matchAll(REF)) referenced.add((m[1] ?? "").trim());
   for (const [key, { source }] of fileValues) {
-    if (key in definitions || referenced.has(key)) continue;
+    const base = key.split(".")[0] ?? key;
+    if (base in definitions || referenced.has(base)) continue;
     warn(`@subtreekit/settings: unknown setting "${key}" (${source}) ignored`);
   }
 }
