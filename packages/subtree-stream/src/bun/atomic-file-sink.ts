@@ -1,0 +1,255 @@
+import { closeSync, fdatasyncSync, fsyncSync, openSync } from "node:fs";
+import { type FileHandle, open, unlink } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { ChangeNotifier } from "./change-notifier.ts";
+import { FileExistsError } from "./file-exists-error.ts";
+import { type Followable, type FollowOptions, followFile } from "./follow.ts";
+import { exists, fsyncDir, publishNoReplace } from "./publish.ts";
+import { SinkAbortedError } from "./sink-aborted-error.ts";
+import { SinkClosedError } from "./sink-closed-error.ts";
+import { tempPathFor } from "./temp-name.ts";
+
+/** Options of {@link createAtomicFileSink}. */
+export interface AtomicFileSinkOptions {
+  /** Bytes written before the body (e.g. the 8-byte `SD-1.0  ` magic); not counted in `bytesWritten`. */
+  header?: Uint8Array;
+  /**
+   * Durability at commit. "full": fsync the file, then the directory after publishing (survives
+   * power loss). "data": fdatasync the file (skips metadata such as mtime), fsync the directory.
+   * "none": neither (tests, scratch files). Default "full".
+   */
+  fsync?: "full" | "data" | "none";
+  /** Aborting it aborts the sink (temp removed) unless it is already committing. */
+  signal?: AbortSignal;
+  /**
+   * Buffered bytes at which `write` flushes to the file (and returns a promise to await). Followers
+   * see bytes only once flushed, so this is also how far they may lag. Default 1 MiB.
+   */
+  highWaterMark?: number;
+}
+
+/** Lifecycle of a sink: open → committing → committed, or → aborted. */
+export type AtomicFileSinkState = "open" | "committing" | "committed" | "aborted";
+
+const MAX_NAME_ATTEMPTS = 10;
+
+/**
+ * Opens a temp file beside `finalPath` for an all-or-nothing write: `commit()` publishes it
+ * complete under `finalPath`, `abort()` (or a crash, then {@link sweepTempFiles}) leaves nothing.
+ * Rejects with {@link FileExistsError} if `finalPath` exists, so the caller serves that instead.
+ *
+ * @example
+ * ```ts
+ * const file = await createAtomicFileSink(path, { header: new TextEncoder().encode("SD-1.0  ") });
+ * try {
+ *   await writeSubtreeData({ nodes, source, sink: file, signal });
+ *   await file.commit();
+ * } catch (e) {
+ *   await file.abort(e);
+ * }
+ * ```
+ */
+export async function createAtomicFileSink(
+  finalPath: string,
+  options: AtomicFileSinkOptions = {},
+): Promise<AtomicFileSink> {
+  options.signal?.throwIfAborted();
+  if (await exists(finalPath)) throw new FileExistsError(finalPath);
+  for (let attempt = 1; ; attempt++) {
+    const tempPath = tempPathFor(finalPath);
+    let fd: number;
+    try {
+      // O_CREAT|O_EXCL: a temp name is never shared, even with another process or replica.
+      fd = openSync(tempPath, "wx", 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" && attempt < MAX_NAME_ATTEMPTS) continue;
+      throw error;
+    }
+    return new AtomicFileSink(finalPath, tempPath, fd, options);
+  }
+}
+
+/** An open atomic file; see {@link createAtomicFileSink}. Use it as a `TxSink`. */
+export class AtomicFileSink {
+  readonly finalPath: string;
+  readonly tempPath: string;
+  #fd: number | undefined;
+  #writer: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
+  #state: AtomicFileSinkState = "open";
+  #headerBytes: number;
+  #body = 0;
+  #pending = 0;
+  #flushed = 0;
+  #hwm: number;
+  #fsync: "full" | "data" | "none";
+  #changes = new ChangeNotifier();
+  #abortReason: unknown;
+  #commit: Promise<void> | undefined;
+  #abort: Promise<void> | undefined;
+  #signal: AbortSignal | undefined;
+  #onAbort = () => void this.abort(this.#signal?.reason).catch(() => {});
+
+  /** @internal Use {@link createAtomicFileSink}. */
+  constructor(finalPath: string, tempPath: string, fd: number, options: AtomicFileSinkOptions) {
+    this.finalPath = finalPath;
+    this.tempPath = tempPath;
+    this.#fd = fd;
+    this.#hwm = options.highWaterMark ?? 1024 * 1024;
+    this.#fsync = options.fsync ?? "full";
+    this.#writer = Bun.file(fd).writer({ highWaterMark: this.#hwm });
+    const header = options.header ?? new Uint8Array(0);
+    this.#headerBytes = header.length;
+    if (header.length > 0) {
+      this.#writer.write(header);
+      this.#pending += header.length;
+    }
+    this.#signal = options.signal;
+    this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  get state(): AtomicFileSinkState {
+    return this.#state;
+  }
+
+  /** Body bytes accepted so far (header excluded), counted here: FileSink's return value cannot be (oven-sh/bun#12194). */
+  get bytesWritten(): number {
+    return this.#body;
+  }
+
+  /** Header length in bytes. */
+  get headerBytes(): number {
+    return this.#headerBytes;
+  }
+
+  /**
+   * Appends `bytes`. Returns a promise (await it) when the buffer reached `highWaterMark` and was
+   * flushed; that is the backpressure a producer must honour.
+   */
+  write(bytes: Uint8Array): void | Promise<void> {
+    if (this.#state !== "open") {
+      throw this.#state === "aborted"
+        ? new SinkAbortedError(this.finalPath, this.#abortReason)
+        : new SinkClosedError(this.finalPath);
+    }
+    this.#writer.write(bytes);
+    this.#body += bytes.length;
+    this.#pending += bytes.length;
+    if (this.#pending >= this.#hwm) return this.flush();
+  }
+
+  /** Moves buffered bytes into the file, where followers can read them. */
+  async flush(): Promise<void> {
+    if (this.#pending === 0 || this.#fd === undefined) return;
+    const n = this.#pending;
+    this.#pending = 0;
+    await this.#writer.flush();
+    this.#flushed += n;
+    this.#changes.notify();
+  }
+
+  /**
+   * Flush, fsync the file, publish it under `finalPath` (never replacing an existing file:
+   * {@link FileExistsError}, temp removed), fsync the directory. Idempotent; rejects after abort.
+   */
+  commit(): Promise<void> {
+    if (this.#state === "aborted") return Promise.reject(new SinkAbortedError(this.finalPath, this.#abortReason));
+    this.#commit ??= this.#doCommit();
+    return this.#commit;
+  }
+
+  async #doCommit(): Promise<void> {
+    this.#state = "committing";
+    try {
+      await this.flush();
+      await this.#writer.end();
+      const fd = this.#fd as number;
+      if (this.#fsync === "full") fsyncSync(fd);
+      else if (this.#fsync === "data") fdatasyncSync(fd);
+      this.#closeFd();
+      await publishNoReplace(this.tempPath, this.finalPath);
+      if (this.#fsync !== "none") await fsyncDir(dirname(this.finalPath));
+      this.#state = "committed";
+      this.#detach();
+      this.#changes.notify();
+    } catch (error) {
+      await this.#discard(error);
+      throw error;
+    }
+  }
+
+  /** Close and remove the temp file; followers error. Idempotent; a no-op once committed. */
+  abort(reason?: unknown): Promise<void> {
+    if (this.#state === "committed") return Promise.resolve();
+    // Committing: too late to stop; commit either publishes or discards by itself.
+    if (this.#state === "committing")
+      return (this.#commit as Promise<void>).then(
+        () => {},
+        () => {},
+      );
+    this.#abort ??= this.#discard(reason ?? new Error(`aborted: ${basename(this.finalPath)}`));
+    return this.#abort;
+  }
+
+  async #discard(reason: unknown): Promise<void> {
+    this.#state = "aborted";
+    this.#abortReason = reason;
+    this.#detach();
+    this.#changes.notify();
+    try {
+      await this.#writer.end();
+    } catch {
+      // The write error that got us here may fail end() again; the file is removed anyway.
+    }
+    this.#closeFd();
+    await unlink(this.tempPath).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT") throw e;
+    });
+  }
+
+  #closeFd(): void {
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#fd = undefined;
+    // FileSink.end() does not close an fd it was given.
+    closeSync(fd);
+  }
+
+  #detach(): void {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+
+  /**
+   * A stream of the file from its start as it grows (body only unless `skipHeader: false`), then
+   * the rest of the final file after commit; errors with {@link SinkAbortedError} after abort.
+   * Many followers can share one build this way.
+   */
+  follow(options: FollowOptions = {}): ReadableStream<Uint8Array> {
+    const self = this;
+    const view: Followable = {
+      get state() {
+        return self.#state;
+      },
+      get fileBytesFlushed() {
+        return self.#flushed;
+      },
+      headerBytes: this.#headerBytes,
+      abortError: () => new SinkAbortedError(this.finalPath, this.#abortReason),
+      changed: () => this.#changes.wait(),
+      openForRead: () => this.#openForRead(),
+    };
+    return followFile(view, options);
+  }
+
+  async #openForRead(): Promise<FileHandle> {
+    if (this.#state !== "committed") {
+      try {
+        return await open(this.tempPath, "r");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        // The temp name is gone: published (same inode under the final name) or aborted.
+      }
+    }
+    if (this.#state === "aborted") throw new SinkAbortedError(this.finalPath, this.#abortReason);
+    return open(this.finalPath, "r");
+  }
+}

@@ -1,0 +1,94 @@
+import type { FileHandle } from "node:fs/promises";
+
+/** What a follower needs from the sink it follows (kept narrow so the two stay one concept each). */
+export interface Followable {
+  readonly state: "open" | "committing" | "committed" | "aborted";
+  /** Bytes of the file (header included) that are in the file, not in the sink's buffer. */
+  readonly fileBytesFlushed: number;
+  readonly headerBytes: number;
+  /** The error followers get once the sink is aborted. */
+  abortError(): unknown;
+  /** Resolves at the sink's next flush, commit or abort. */
+  changed(): Promise<void>;
+  /** Opens the file for reading wherever it is now (temp, or final after commit). */
+  openForRead(): Promise<FileHandle>;
+}
+
+/** Options of `follow()`. */
+export interface FollowOptions {
+  /** Stops the stream (it errors with the signal's reason) and closes its file. */
+  signal?: AbortSignal;
+  /** Start after the header (the 8-byte magic), as an HTTP body wants. Default true. */
+  skipHeader?: boolean;
+  /** Largest chunk enqueued per pull. Default 256 KiB. */
+  readSize?: number;
+}
+
+/**
+ * A pull-based stream of the sink's file from its start as it grows: it reads only what the sink
+ * has flushed, waits on the sink's change notification (no polling) when it has caught up, ends
+ * at EOF once the sink committed, and errors once it aborted. Pull-based, so a slow reader holds
+ * at most one chunk and never slows the writer.
+ */
+export function followFile(sink: Followable, options: FollowOptions = {}): ReadableStream<Uint8Array> {
+  const { signal, skipHeader = true, readSize = 256 * 1024 } = options;
+  let position = skipHeader ? sink.headerBytes : 0;
+  let fh: FileHandle | undefined;
+  let closed = false;
+  const release = async () => {
+    closed = true;
+    const f = fh;
+    fh = undefined;
+    await f?.close().catch(() => {});
+  };
+  let stopped: Promise<never> | undefined;
+  if (signal) {
+    stopped = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    stopped.catch(() => {});
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          for (;;) {
+            signal?.throwIfAborted();
+            if (sink.state === "aborted") throw sink.abortError();
+            const committed = sink.state === "committed";
+            const limit = committed ? Number.POSITIVE_INFINITY : sink.fileBytesFlushed;
+            // Committed: the limit is EOF of the (same inode) final file; else what was flushed.
+            if (position < limit) {
+              fh ??= await sink.openForRead();
+              const want = Math.min(readSize, limit - position);
+              const buf = new Uint8Array(want);
+              const { bytesRead } = await fh.read(buf, 0, want, position);
+              // Re-check after the await: bytes of an aborted build must not be served.
+              if ((sink.state as string) === "aborted") throw sink.abortError();
+              if (bytesRead > 0) {
+                position += bytesRead;
+                controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+                return;
+              }
+              if (committed) {
+                await release();
+                controller.close();
+                return;
+              }
+            }
+            const change = sink.changed();
+            await (stopped ? Promise.race([change, stopped]) : change);
+          }
+        } catch (error) {
+          await release();
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        if (!closed) await release();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
