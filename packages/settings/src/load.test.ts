@@ -241,3 +241,27 @@ describe("contexts", () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe("cross-key checks", () => {
+  test("initial retry delay above the cap is reported with both sources", () => {
+    const err = loadError(project({ "settings.conf": "peer_retry_max_delay_ms = 100\n" }), {
+      PEER_RETRY_INITIAL_DELAY_MS: "1s",
+    });
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({
+      key: "peer_retry_initial_delay_ms",
+      source: "env PEER_RETRY_INITIAL_DELAY_MS",
+    });
+    expect(err.issues[0]?.expected).toContain('peer_retry_max_delay_ms = "100" (settings.conf:1)');
+  });
+});
+
+test("a wrong-case key gets a did-you-mean hint", () => {
+  const warnings: string[] = [];
+  loadSettings({
+    cwd: project({ "settings.conf": "asset_apiprefix = /x\n" }),
+    env: {},
+    onWarning: (w) => warnings.push(w),
+  });
+  expect(warnings[0]).toContain('did you mean "asset_apiPrefix"?');
+});

@@ -1,3 +1,4 @@
+import { crossChecks } from "./cross-checks.ts";
 import { definitions } from "./definitions.ts";
 import { SettingsError, type SettingsIssue } from "./errors.ts";
 import { ExpansionFailure, expand, type RawValue } from "./expand.ts";
@@ -57,8 +58,10 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   };
 
   const out: Record<string, unknown> = {};
+  const raws = new Map<string, RawValue>();
   for (const [key, d] of Object.entries(definitions)) {
     const raw = lookup(key) as RawValue;
+    raws.set(key, raw);
     const expanded = expand(raw, lookup, [key]);
     if (expanded instanceof ExpansionFailure) {
       issues.push({ key, value: raw.value, source: raw.source, expected: expanded.expected });
@@ -72,6 +75,14 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     const note = expanded === raw.value ? "" : `(expands to ${JSON.stringify(expanded)}) `;
     const expected = note + result.error.issues.map((i) => i.message).join("; ");
     issues.push({ key, value: raw.value, source: raw.source, expected } satisfies SettingsIssue);
+  }
+
+  for (const c of crossChecks) {
+    if (!(c.key in out && c.other in out) || c.ok(out as Settings)) continue;
+    const raw = raws.get(c.key) as RawValue;
+    const other = raws.get(c.other) as RawValue;
+    const expected = `${c.expected}; ${c.other} = ${JSON.stringify(other.value)} (${other.source})`;
+    issues.push({ key: c.key, value: raw.value, source: raw.source, expected });
   }
 
   warnUnknown(fileValues, warn);
@@ -99,6 +110,9 @@ function warnUnknown(fileValues: ReadonlyMap<string, { value: string; source: st
   for (const [key, { source }] of fileValues) {
     const base = key.split(".")[0] ?? key;
     if (base in definitions || referenced.has(base)) continue;
-    warn(`@subtreekit/settings: unknown setting "${key}" (${source}) ignored`);
+    // A wrong-case key is the usual typo (Teranode keys mix snake and camel case).
+    const like = Object.keys(definitions).find((k) => k.toLowerCase() === base.toLowerCase());
+    const hint = like ? `; did you mean "${like}"?` : "";
+    warn(`@subtreekit/settings: unknown setting "${key}" (${source}) ignored${hint}`);
   }
 }
