@@ -30,7 +30,7 @@ export function parseHttpDate(value: string, now: number = Date.now()): number |
     return build(year, m[2]!, +m[1]!, m[4]!, m[5]!, m[6]!);
   }
   m = ASCTIME.exec(value);
-  if (m) return build(+m[7]!, m[1]!, +m[2]!.trim(), m[3]!, m[4]!, m[5]!);
+  if (m) return build(+m[6]!, m[1]!, +m[2]!.trim(), m[3]!, m[4]!, m[5]!);
   return undefined;
 }
 
