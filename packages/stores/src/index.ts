@@ -1,3 +1,13 @@
+export { blobPath } from "./blob/blob-path.ts";
+export { assertBlobType, BLOB_MAGIC, BLOB_TYPES, type BlobType, HEADER_BYTES } from "./blob/blob-types.ts";
+export {
+  type BlobRange,
+  type BlobWriteOptions,
+  FileBlobStore,
+  type FileBlobStoreOptions,
+  type FsyncMode,
+} from "./blob/file-blob-store.ts";
+export { type OpenBlobStoreOptions, openBlobStore } from "./blob/open-blob-store.ts";
 export { StorageError, type StorageErrorCode } from "./errors/storage-error.ts";
 export { StoreOpenError, type StoreOpenErrorCode } from "./errors/store-open-error.ts";
 export { isStoresError, StoresError } from "./errors/stores-error.ts";

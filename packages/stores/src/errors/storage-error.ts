@@ -5,8 +5,9 @@ import { StoresError } from "./stores-error.ts";
  * - `IO`: the file system or database failed underneath a request.
  * - `BAD_DAH`: a `.dah` side file does not hold a decimal height.
  * - `CLOSED`: the store was used after `close()`.
+ * - `NOT_FOUND`: an operation that needs an existing blob (e.g. `setDAH`) found none.
  */
-export type StorageErrorCode = "BAD_HEADER" | "IO" | "BAD_DAH" | "CLOSED";
+export type StorageErrorCode = "BAD_HEADER" | "IO" | "BAD_DAH" | "CLOSED" | "NOT_FOUND";
 
 /**
  * A stored object could not be read or written. The message names the file (or table) involved,
