@@ -1,0 +1,128 @@
+import { UsageError } from "../errors/usage-error.ts";
+import { nodesOfFullSubtree } from "../format/full-subtree.ts";
+import { subtreeHeight } from "../format/merkle.ts";
+import { hashAtEquals } from "../format/sha256d.ts";
+import { bodyChunks } from "../http/body-chunks.ts";
+import { peerFetch } from "../http/peer-fetch.ts";
+import { type RunOptions, type Session, sessionOf } from "../session.ts";
+import type { BlobWriter } from "../types.ts";
+import { commitSubtree } from "./commit-subtree.ts";
+import { fetchMissingTxs } from "./fetch-missing-txs.ts";
+import { fetchNodes } from "./fetch-nodes.ts";
+import { StagedSubtree } from "./staged.ts";
+import { verifyDataStream } from "./verify-data-stream.ts";
+
+export interface ValidateSubtreeOptions extends RunOptions {
+  /** Subtree hash, display hex (64 chars). */
+  hash: string;
+}
+
+export interface SubtreeResult {
+  hash: string;
+  /** Nodes (n × 32 bytes, internal order), as verified or as stored earlier. */
+  nodes: Uint8Array;
+  /** The peer that served it; undefined when it was already stored. */
+  peer: string | undefined;
+  /** How the txs came: the whole stream, per-tx POST, none missing, or already stored. */
+  path: "data" | "txs" | "none" | "stored";
+  /** Txs newly put into the tx store. */
+  stored: number;
+  bytes: number;
+}
+
+const PLACEHOLDER = new Uint8Array(32).fill(0xff);
+
+/**
+ * Fetches one subtree from the first peer that can deliver it, verifies it, and only then commits
+ * its missing txs (one store transaction), its `.subtreeData` (when streamed) and the subtree
+ * (atomic files). A mismatch stores nothing and marks that peer bad; the next peer is tried.
+ *
+ * @example
+ * ```ts
+ * const r = await validateSubtree({ hash, peers: ["http://127.0.0.1:8090/api/v1"], txStore, blobStore });
+ * console.log(r.path, r.stored);
+ * ```
+ */
+export async function validateSubtree(o: ValidateSubtreeOptions): Promise<SubtreeResult> {
+  const s = sessionOf(o);
+  const hash = parseHash(o.hash, "subtree");
+  const hex = o.hash.toLowerCase();
+  const existing = await s.blobStore.get(hash, "subtree", { signal: s.signal });
+  if (existing)
+    return { hash: hex, nodes: nodesOfFullSubtree(existing), peer: undefined, path: "stored", stored: 0, bytes: 0 };
+  try {
+    return await s.peers.tryEach(`subtree ${hex}`, s.signal, (peer) => fromPeer(s, peer, hash, hex));
+  } catch (err) {
+    s.emit({
+      type: "subtree-failed",
+      subtree: hex,
+      code: (err as { code?: string }).code ?? "ERROR",
+      message: (err as Error).message,
+    });
+    throw err;
+  }
+}
+
+async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string): Promise<SubtreeResult> {
+  s.emit({ type: "subtree-start", subtree: hex, peer });
+  const nodes = await fetchNodes(s, peer, hash, hex);
+  const n = nodes.length / 32;
+  const placeholder = hashAtEquals(nodes, 0, PLACEHOLDER, 0);
+  const hashes: Uint8Array[] = [];
+  for (let i = placeholder ? 1 : 0; i < n; i++) hashes.push(nodes.subarray(i * 32, i * 32 + 32));
+  const has = await s.txStore.has(hashes, { signal: s.signal });
+  const known: boolean[] = placeholder ? [true, ...has] : has;
+  const missing: number[] = [];
+  for (let i = 0; i < n; i++) if (!known[i]) missing.push(i);
+  // the reference compares against the capacity 2^⌈log2 n⌉, not n (spec §4.2 step 2)
+  const percent = (100 * missing.length) / 2 ** subtreeHeight(n);
+  const path =
+    missing.length === 0
+      ? "none"
+      : percent > s.settings.subtreevalidation_percentageMissingGetFullData
+        ? "data"
+        : "txs";
+  s.emit({ type: "subtree-nodes", subtree: hex, peer, nodes: n, missing: missing.length, path });
+  const staged = new StagedSubtree(n);
+  const progress = (txs: number, bytes: number) => s.emit({ type: "progress", subtree: hex, txs, bytes });
+  let writer: BlobWriter | undefined;
+  let bytes = 0;
+  try {
+    if (path === "data") {
+      if (!(await s.blobStore.exists(hash, "subtreeData", { signal: s.signal })))
+        writer = await s.blobStore.createWriter(hash, "subtreeData");
+      const { response, url, deadline } = await peerFetch(s, peer, `/subtree_data/${hex}`);
+      const w = writer;
+      const r = await verifyDataStream(bodyChunks(response.body, { signal: s.signal, deadline, peer, url }), {
+        nodes,
+        known,
+        staged,
+        maxTxBytes: s.settings.max_tx_bytes,
+        sink: w ? (b) => w.write(b) : undefined,
+        onProgress: progress,
+        peer,
+        subtree: hex,
+      });
+      bytes = r.bytes;
+    } else if (path === "txs") {
+      await fetchMissingTxs(s, peer, hex, nodes, missing, staged, (t, b) => {
+        bytes += b;
+        progress(t, b);
+      });
+    }
+    s.signal.throwIfAborted();
+  } catch (err) {
+    await writer?.abort(err);
+    throw err;
+  }
+  await commitSubtree(s, hash, nodes, staged, writer);
+  s.emit({ type: "subtree-done", subtree: hex, peer, txs: n, bytes, stored: staged.txs.length });
+  return { hash: hex, nodes, peer, path, stored: staged.txs.length, bytes };
+}
+
+/** Internal-order hash of a 64-hex display hash; a UsageError names what was wrong. */
+export function parseHash(hex: string, what: string): Uint8Array {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex))
+    throw new UsageError("BAD_ARGS", `${what} hash must be 64 hex characters, got ${JSON.stringify(hex)}`);
+  return new Uint8Array(Buffer.from(hex, "hex")).reverse();
+}
