@@ -10,3 +10,14 @@ export class SubtreeStreamError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * True for any error thrown by this package, also across realms (checks `name`/`code` shape as a
+ * fallback to `instanceof`).
+ *
+ * @example
+ * if (isSubtreeStreamError(e)) console.log(e.code)
+ */
+export function isSubtreeStreamError(error: unknown): error is SubtreeStreamError {
+  return error instanceof SubtreeStreamError;
+}

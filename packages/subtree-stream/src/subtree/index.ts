@@ -1,0 +1,13 @@
+export { detectSubtreeMagic, SUBTREE_MAGICS, type SubtreeMagic } from "./magic.ts";
+export { parseSubtreeNodes, serializeSubtreeNodes } from "./nodes.ts";
+export { type ReadNodesOptions, readFullSubtreeNodes, readSubtreeNodes } from "./read-nodes.ts";
+export {
+  buildSubtree,
+  parseSubtree,
+  SUBTREE_HEAD_BYTES,
+  SUBTREE_NODE_BYTES,
+  type Subtree,
+  type SubtreeNode,
+  serializeSubtree,
+  subtreeRootHash,
+} from "./subtree.ts";
