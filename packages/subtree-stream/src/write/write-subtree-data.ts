@@ -145,14 +145,17 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
 
   let txCount = 0;
   let bytes = 0;
-  const write = async (tx: Uint8Array): Promise<void> => {
+  // Synchronous unless the sink returns a promise: an async call per tx would cost ~30 % of
+  // throughput on a fast sink, for nothing.
+  const write = (tx: Uint8Array): Promise<void> | undefined => {
     // Checked on every write (a flag read, cheap), which covers the reference's every-256 check.
     if (failure) throw failure.error;
     if (txCount % ABORT_CHECK_INTERVAL === 0) signal?.throwIfAborted();
     const r = sink.write(tx);
-    if (r !== undefined && typeof (r as Promise<void>).then === "function") await Promise.race([r, failed]);
     txCount++;
     bytes += tx.length;
+    if (r !== undefined && typeof (r as Promise<void>).then === "function") return Promise.race([r, failed]);
+    return undefined;
   };
 
   try {
@@ -165,7 +168,10 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
       if (failure) throw failure.error;
       if (slot?.txs === undefined) break;
       if (slot.placeholder && coinbase !== undefined) await write(coinbase);
-      for (const tx of slot.txs) await write(tx as Uint8Array);
+      for (const tx of slot.txs) {
+        const pending = write(tx as Uint8Array);
+        if (pending) await pending;
+      }
       slots.delete(nextToWrite);
       fetchedUnwritten--;
       emit("written", nextToWrite, slot.nodes.length);
