@@ -1,7 +1,7 @@
 import { Permit, type ReleaseFn } from "./permit.ts";
 import { SemaphoreTimeoutError } from "./timeout-error.ts";
 import { assertCapacity, isWeight, timeoutError, weightError } from "./validate.ts";
-import { Waiter, WaiterQueue } from "./waiter-queue.ts";
+import { Waiter, type WaiterCancel, WaiterQueue, waiterPromise } from "./waiter-queue.ts";
 import { SemaphoreWeightError } from "./weight-error.ts";
 
 /** Options of {@link Semaphore.acquire}. */
@@ -114,21 +114,24 @@ export class Semaphore {
       return Promise.resolve(new Permit(this.#release, weight));
     }
     if (timeoutMs === 0) return Promise.reject(new SemaphoreTimeoutError(0, weight));
-    return new Promise<Permit>((resolve, reject) => {
-      const waiter = new Waiter(weight, resolve, reject);
-      this.#queue.push(waiter);
-      if (signal !== undefined) {
-        const onAbort = () => this.#cancel(waiter, signal.reason);
-        waiter.signal = signal;
-        waiter.onAbort = onAbort;
-        signal.addEventListener("abort", onAbort, { once: true });
-        // Checked again after subscribing: an abort between the first check and here must not be lost.
-        if (signal.aborted) return this.#cancel(waiter, signal.reason);
-      }
-      if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
-        waiter.timer = setTimeout(() => this.#cancel(waiter, new SemaphoreTimeoutError(timeoutMs, weight)), timeoutMs);
-      }
-    });
+    const waiter = new Waiter(weight);
+    const promise = waiterPromise(waiter);
+    this.#queue.push(waiter);
+    const timed = timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS;
+    if (signal === undefined && !timed) return promise;
+    const cancel: WaiterCancel = (waiter.cancel = { timer: undefined, signal: undefined, onAbort: undefined });
+    if (signal !== undefined) {
+      const onAbort = () => this.#cancel(waiter, signal.reason);
+      cancel.signal = signal;
+      cancel.onAbort = onAbort;
+      signal.addEventListener("abort", onAbort, { once: true });
+      // Checked again after subscribing: an abort between the first check and here must not be lost.
+      if (signal.aborted) this.#cancel(waiter, signal.reason);
+    }
+    if (timed && this.#queue.has(waiter)) {
+      cancel.timer = setTimeout(() => this.#cancel(waiter, new SemaphoreTimeoutError(timeoutMs, weight)), timeoutMs);
+    }
+    return promise;
   }
 
   /** Hands free units to waiters in queue order, stopping at the first that does not fit (no starvation). */
@@ -138,27 +141,25 @@ export class Semaphore {
     while (w !== undefined && this.#capacity - this.#inUse >= w.weight) {
       this.#inUse += w.weight;
       queue.remove(w);
-      unsubscribe(w);
+      if (w.cancel !== undefined) unsubscribe(w.cancel);
       w.resolve(new Permit(this.#release, w.weight));
       w = queue.head;
     }
   }
 
   #cancel(w: Waiter, reason: unknown): void {
-    if (!w.queued) return;
+    if (!this.#queue.has(w)) return;
     const wasHead = w === this.#queue.head;
     this.#queue.remove(w);
-    unsubscribe(w);
+    if (w.cancel !== undefined) unsubscribe(w.cancel);
     w.reject(reason);
     // The head may have been the only thing blocking smaller waiters behind it.
     if (wasHead) this.#grant();
   }
 }
 
-function unsubscribe(w: Waiter): void {
-  if (w.timer !== undefined) clearTimeout(w.timer);
-  if (w.onAbort !== undefined) w.signal?.removeEventListener("abort", w.onAbort);
-  w.timer = undefined;
-  w.onAbort = undefined;
-  w.signal = undefined;
+function unsubscribe(c: WaiterCancel): void {
+  if (c.timer !== undefined) clearTimeout(c.timer);
+  if (c.onAbort !== undefined) c.signal?.removeEventListener("abort", c.onAbort);
+  c.timer = c.onAbort = c.signal = undefined;
 }
