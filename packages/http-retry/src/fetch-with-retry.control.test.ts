@@ -120,6 +120,18 @@ describe("fetchWithRetry: network errors and timeouts", () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  test("abort while waiting for a response rejects with the signal's reason at once (real time)", async () => {
+    using srv = testServer(() => new Promise<Response>(() => {}));
+    const controller = new AbortController();
+    const reason = new Error("peer too slow for me");
+    setTimeout(() => controller.abort(reason), 20);
+    const started = performance.now();
+    const err = await fetchWithRetry(srv.url, undefined, { signal: controller.signal }).catch((e) => e);
+    expect(err).toBe(reason);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(srv.seen.count).toBe(1);
+  });
+
   test("an already-aborted signal rejects with its reason before any request", async () => {
     using srv = testServer(statuses(200));
     const reason = new Error("already gone");
