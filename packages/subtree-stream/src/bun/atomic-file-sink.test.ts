@@ -138,7 +138,12 @@ describe("createAtomicFileSink", () => {
     const sink = await createAtomicFileSink(final);
     await sink.write(pattern(10));
     writeFileSync(final, "theirs");
-    await expect(sink.commit()).rejects.toBeInstanceOf(FileExistsError);
+    const follower = readAll(sink.follow());
+    const err = await sink.commit().catch((e) => e);
+    expect(err).toBeInstanceOf(FileExistsError);
+    await sink.abort(new Error("later"));
+    // The follower learns why: the commit's error, not the later abort's reason.
+    expect((await follower.catch((e) => e)).cause).toBe(err);
     expect(readFileSync(final, "utf8")).toBe("theirs");
     expect(readdirSync(dir)).toEqual(["e"]);
     expect(sink.state).toBe("aborted");

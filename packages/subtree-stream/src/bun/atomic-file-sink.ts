@@ -172,7 +172,9 @@ export class AtomicFileSink {
       this.#detach();
       this.#changes.notify();
     } catch (error) {
-      await this.#discard(error);
+      // Remembered as the abort, so a later abort() neither repeats it nor replaces the reason.
+      this.#abort = this.#discard(error);
+      await this.#abort;
       throw error;
     }
   }
@@ -180,6 +182,7 @@ export class AtomicFileSink {
   /** Close and remove the temp file; followers error. Idempotent; a no-op once committed. */
   abort(reason?: unknown): Promise<void> {
     if (this.#state === "committed") return Promise.resolve();
+    if (this.#state === "aborted") return this.#abort ?? Promise.resolve();
     // Committing: too late to stop; commit either publishes or discards by itself.
     if (this.#state === "committing")
       return (this.#commit as Promise<void>).then(
