@@ -4,7 +4,7 @@ import { Semaphore } from "./semaphore.ts";
 import { SemaphoreTimeoutError } from "./timeout-error.ts";
 import { SemaphoreWeightError } from "./weight-error.ts";
 
-/** mulberry32: tiny seeded PRNG so a failure replays exactly (set SEMAPHORE_SEED to reproduce). */
+/** mulberry32: tiny seeded PRNG so a failure replays exactly (set SUBTREEKIT_SEMAPHORE_SEED to reproduce). */
 function prng(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -26,6 +26,14 @@ interface ModelWaiter {
  * `inUse` and `waiting`, never exceed capacity, and deliver permits in the model's grant order.
  */
 async function runProperty(seed: number, ops: number, capacity: number): Promise<void> {
+  try {
+    await checkSeed(seed, ops, capacity);
+  } catch (err) {
+    throw new Error(`property failed for seed ${seed} (capacity ${capacity}, ${ops} ops)`, { cause: err });
+  }
+}
+
+async function checkSeed(seed: number, ops: number, capacity: number): Promise<void> {
   const rand = prng(seed);
   const pick = (n: number) => Math.floor(rand() * n);
   const sem = new Semaphore(capacity);
@@ -127,7 +135,7 @@ async function runProperty(seed: number, ops: number, capacity: number): Promise
 }
 
 test("100k random operations never exceed capacity, follow FIFO and end with inUse === 0", async () => {
-  const seed = Number(process.env.SEMAPHORE_SEED ?? 0x5eed);
+  const seed = Number(process.env.SUBTREEKIT_SEMAPHORE_SEED ?? 0x5eed);
   await runProperty(seed, 100_000, 8);
 }, 30_000);
 
