@@ -1,6 +1,7 @@
 import { anySignal } from "./any-signal.ts";
 import type { HttpRetryError } from "./errors/http-retry-error.ts";
 import { NetworkError } from "./errors/network-error.ts";
+import { MAX_TIMER_MS } from "./race-abort.ts";
 import { isRejectedResponse, toHttpError } from "./to-http-error.ts";
 
 /** Everything one attempt needs. */
@@ -26,14 +27,16 @@ export type AttemptResult = { ok: true; response: Response } | { ok: false; erro
 export async function attempt(ctx: AttemptContext): Promise<AttemptResult> {
   // The per-attempt timer stays linked to the returned body, so it also bounds the caller's
   // read of a streamed body, as the reference's streaming timeout does. It is unref'd.
-  const timeout = AbortSignal.timeout(ctx.timeoutMs);
-  const signal = anySignal([ctx.callSignal, timeout]);
+  // Beyond what a timer can hold (Infinity included) there is no per-attempt timeout: Node would
+  // otherwise fire an overflowing delay after 1 ms.
+  const timeout = ctx.timeoutMs <= MAX_TIMER_MS ? AbortSignal.timeout(ctx.timeoutMs) : undefined;
+  const signal = timeout ? anySignal([ctx.callSignal, timeout]) : ctx.callSignal;
   let response: Response;
   try {
     response = await ctx.fetch(ctx.input, { ...ctx.init, signal });
   } catch (cause) {
     if (ctx.callSignal.aborted) throw ctx.callSignal.reason;
-    const timedOut = timeout.aborted;
+    const timedOut = timeout?.aborted ?? false;
     return {
       ok: false,
       error: new NetworkError({

@@ -41,6 +41,19 @@ describe("fetchWithRetry: hooks", () => {
     expect(srv.seen.count).toBe(0);
   });
 
+  test("abort while beforeAttempt is waiting rejects with the reason even if the hook ignores the signal", async () => {
+    using srv = testServer(statuses(200));
+    const reason = new Error("shutting down");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 10);
+    const err = await fetchWithRetry(srv.url, undefined, {
+      signal: controller.signal,
+      beforeAttempt: () => new Promise<void>(() => {}), // a limiter that never frees a slot
+    }).catch((e) => e);
+    expect(err).toBe(reason);
+    expect(srv.seen.count).toBe(0);
+  });
+
   test("onRetry sees each failed attempt, its error and the coming sleep", async () => {
     using srv = testServer(statuses(503, 503, 200));
     const seen: [number, number, string][] = [];
@@ -130,6 +143,18 @@ describe("fetchWithRetry: network errors and timeouts", () => {
     expect(err).toBe(reason);
     expect(performance.now() - started).toBeLessThan(500);
     expect(srv.seen.count).toBe(1);
+  });
+
+  test("timeoutMs: Infinity means no per-attempt timeout (not an overflowing timer)", async () => {
+    using srv = testServer(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return new Response("late but fine");
+    });
+    const res = await fetchWithRetry(srv.url, undefined, {
+      timeoutMs: Number.POSITIVE_INFINITY,
+      totalTimeoutMs: 2 ** 40,
+    });
+    expect(await res.text()).toBe("late but fine");
   });
 
   test("an already-aborted signal rejects with its reason before any request", async () => {

@@ -175,6 +175,16 @@ describe("fetchWithRetry: what is retried", () => {
     expect(err.cause).toBeInstanceOf(TooManyRequestsError);
   });
 
+  test("a status added to retryOn is retried, and exhausts as its own class with attempts and cause", async () => {
+    using srv = testServer(statuses(502));
+    const err = await fetchWithRetry(srv.url, undefined, { ...fast().opts, retryOn: [502, 503] }).catch((e) => e);
+    expect(err).toBeInstanceOf(HttpStatusError);
+    expect(err.status).toBe(502);
+    expect(err.attempts).toBe(4);
+    expect(err.cause).toBeInstanceOf(HttpStatusError);
+    expect(srv.seen.count).toBe(4);
+  });
+
   test("HTML on a 2xx is an HttpStatusError after one request", async () => {
     using srv = testServer(
       () => new Response("<html></html>", { headers: { "content-type": "Text/HTML; charset=utf-8" } }),

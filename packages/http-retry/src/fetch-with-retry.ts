@@ -4,6 +4,7 @@ import { backoffDelay, retryAfterDelay } from "./backoff.ts";
 import { NetworkError } from "./errors/network-error.ts";
 import { exhausted } from "./exhausted.ts";
 import { checkOptions, type RetryOptions } from "./options.ts";
+import { MAX_TIMER_MS, raceAbort } from "./race-abort.ts";
 import { assertRetryable, requestMethod, requestUrl } from "./request-body.ts";
 import { sleep as realSleep } from "./sleep.ts";
 
@@ -53,7 +54,7 @@ export async function fetchWithRetry(
   callSignal.throwIfAborted();
   let attempts = 0;
   const timer =
-    options.totalTimeoutMs === undefined
+    options.totalTimeoutMs === undefined || options.totalTimeoutMs > MAX_TIMER_MS
       ? undefined
       : setTimeout(() => {
           const reason = new NetworkError({
@@ -69,8 +70,8 @@ export async function fetchWithRetry(
   try {
     options.budget?.recordRequest();
     for (attempts = 1; ; attempts++) {
-      await options.beforeAttempt?.({ attempt: attempts, signal: callSignal });
-      callSignal.throwIfAborted();
+      if (options.beforeAttempt)
+        await raceAbort(options.beforeAttempt({ attempt: attempts, signal: callSignal }), callSignal);
       const result = await attempt({
         input,
         init,

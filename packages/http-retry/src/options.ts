@@ -18,9 +18,9 @@ export interface RetryOptions {
   jitter?: Jitter;
   /** A longer `Retry-After` ends the retries at once. Default 30000. */
   maxRetryAfterMs?: number;
-  /** Per attempt, including reading the returned body. Default 300000. */
+  /** Per attempt, including reading the returned body. Default 300000; `Infinity` for none. */
   timeoutMs?: number;
-  /** Until a usable response (all attempts and sleeps). Default: none. */
+  /** Until a usable response (all attempts and sleeps). Default: none (`Infinity`). */
   totalTimeoutMs?: number;
   /** Cancels everything at once; the call rejects with `signal.reason`. */
   signal?: AbortSignal;
@@ -51,12 +51,15 @@ export function checkOptions(o: RetryOptions): void {
   const nonNegative = (name: string, v: number | undefined) => {
     if (v !== undefined && !(v >= 0)) throw new RangeError(`fetchWithRetry: ${name} must be >= 0, got ${v}`);
   };
+  const positive = (name: string, v: number | undefined) => {
+    if (v !== undefined && !(v > 0)) throw new RangeError(`fetchWithRetry: ${name} must be > 0, got ${v}`);
+  };
   positiveInt("maxAttempts", o.maxAttempts);
   nonNegative("initialDelayMs", o.initialDelayMs);
   nonNegative("maxDelayMs", o.maxDelayMs);
   nonNegative("maxRetryAfterMs", o.maxRetryAfterMs);
-  nonNegative("timeoutMs", o.timeoutMs);
-  nonNegative("totalTimeoutMs", o.totalTimeoutMs);
+  positive("timeoutMs", o.timeoutMs);
+  positive("totalTimeoutMs", o.totalTimeoutMs);
   if (o.jitter !== undefined && !["none", "full", "equal"].includes(o.jitter))
     throw new RangeError(`fetchWithRetry: jitter must be "none", "full" or "equal", got ${o.jitter}`);
 }
