@@ -283,6 +283,20 @@ describe("AtomicFileSink.follow", () => {
     expect(reads).toBe(5);
   });
 
+  test("a waiting follower gets bytes after 64 KiB, long before the 1 MiB high-water mark", async () => {
+    const sink = await createAtomicFileSink(join(tempDir(), "l"));
+    const reader = sink.follow().getReader();
+    const first = reader.read();
+    await sleep(5); // the follower is now waiting on the sink
+    for (let i = 0; i < 70; i++) await sink.write(pattern(1024, i + 1));
+    const { value } = await first;
+    expect(value?.length).toBeGreaterThanOrEqual(64 * 1024);
+    expect(value?.length).toBeLessThan(1024 * 1024);
+    expect(sink.state).toBe("open");
+    await reader.cancel();
+    await sink.abort();
+  });
+
   test("a follower of an aborted sink errors with SinkAbortedError (cause = reason)", async () => {
     const sink = await createAtomicFileSink(join(tempDir(), "j"), { highWaterMark: 100 });
     const follower = readAll(sink.follow());

@@ -32,6 +32,12 @@ export interface AtomicFileSinkOptions {
 export type AtomicFileSinkState = "open" | "committing" | "committed" | "aborted";
 
 const MAX_NAME_ATTEMPTS = 10;
+/**
+ * While a follower has caught up and waits, flush at this many buffered bytes instead of
+ * `highWaterMark`: a client following a slow build then gets bytes promptly, while a build
+ * nobody follows keeps the larger, cheaper writes.
+ */
+const FOLLOWER_FLUSH_BYTES = 64 * 1024;
 
 /**
  * Opens a temp file beside `finalPath` for an all-or-nothing write: `commit()` publishes it
@@ -81,6 +87,8 @@ export class AtomicFileSink {
   #pending = 0;
   #flushed = 0;
   #hwm: number;
+  /** A follower is waiting for bytes beyond what was flushed (reset by the next flush). */
+  #followerWaiting = false;
   #fsync: "full" | "data" | "none";
   #changes = new ChangeNotifier();
   #abortReason: unknown;
@@ -134,7 +142,9 @@ export class AtomicFileSink {
     this.#writer.write(bytes);
     this.#body += bytes.length;
     this.#pending += bytes.length;
-    if (this.#pending >= this.#hwm) return this.flush();
+    if (this.#pending >= this.#hwm || (this.#followerWaiting && this.#pending >= FOLLOWER_FLUSH_BYTES)) {
+      return this.flush();
+    }
   }
 
   /** Moves buffered bytes into the file, where followers can read them. */
@@ -144,6 +154,7 @@ export class AtomicFileSink {
     this.#pending = 0;
     await this.#writer.flush();
     this.#flushed += n;
+    this.#followerWaiting = false;
     this.#changes.notify();
   }
 
@@ -237,7 +248,10 @@ export class AtomicFileSink {
       },
       headerBytes: this.#headerBytes,
       abortError: () => new SinkAbortedError(this.finalPath, this.#abortReason),
-      changed: () => this.#changes.wait(),
+      changed: () => {
+        this.#followerWaiting = true;
+        return this.#changes.wait();
+      },
       openForRead: () => this.#openForRead(),
     };
     return followFile(view, options);
