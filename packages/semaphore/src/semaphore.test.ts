@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, jest, test } from "bun:test";
+import { afterEach, describe, expect, jest, spyOn, test } from "bun:test";
 import type { Permit } from "./permit.ts";
 import { Semaphore } from "./semaphore.ts";
 import { isSemaphoreError } from "./semaphore-error.ts";
@@ -258,5 +258,37 @@ describe("abort and timeout", () => {
     expect(await sem.acquire(1, { timeoutMs: 0 }).catch((e) => e)).toBeInstanceOf(SemaphoreTimeoutError);
     expect(sem.waiting).toBe(0);
     p.release();
+  });
+});
+
+describe("cleanup leaves nothing behind", () => {
+  test("the abort listener is removed when the waiter is granted, and on abort only once", async () => {
+    const sem = new Semaphore(1);
+    const held = sem.tryAcquire()!;
+    const granted = new AbortController();
+    const add = spyOn(granted.signal, "addEventListener");
+    const remove = spyOn(granted.signal, "removeEventListener");
+    const p = sem.acquire(1, { signal: granted.signal });
+    expect(add).toHaveBeenCalledTimes(1);
+    held.release();
+    expect(remove).toHaveBeenCalledTimes(1);
+    expect(remove.mock.calls[0]![1]).toBe(add.mock.calls[0]![1]);
+    (await p).release();
+  });
+
+  test("10k aborted waiters leave an empty queue and the head still runs", async () => {
+    const sem = new Semaphore(2);
+    const held = sem.tryAcquire(2)!;
+    const controllers = Array.from({ length: 10_000 }, () => new AbortController());
+    const settled = controllers.map((ac) => sem.acquire(1, { signal: ac.signal }).catch((e) => e));
+    const last = sem.acquire(2);
+    expect(sem.waiting).toBe(10_001);
+    for (const ac of controllers) ac.abort("storm");
+    expect(sem.waiting).toBe(1);
+    expect(sem.queuedWeight).toBe(2);
+    expect(new Set(await Promise.all(settled))).toEqual(new Set(["storm"]));
+    held.release();
+    (await last).release();
+    expect(sem.inUse).toBe(0);
   });
 });
