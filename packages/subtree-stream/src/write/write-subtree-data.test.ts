@@ -220,6 +220,36 @@ describe("writeSubtreeData: failures", () => {
     expect(writes).toBeLessThanOrEqual(100 + 256);
   });
 
+  test("abort while a sink write hangs (stalled client) rejects at once", async () => {
+    const ac = new AbortController();
+    const { source } = countingSource();
+    let writes = 0;
+    const run = writeSubtreeData({
+      nodes: nodeChunks(hashes(100)),
+      source,
+      sink: {
+        write() {
+          writes++;
+          return new Promise<void>(() => {});
+        },
+      },
+      signal: ac.signal,
+    });
+    await sleep(5);
+    const reason = new Error("idle timeout");
+    ac.abort(reason);
+    await expect(run).rejects.toBe(reason);
+    expect(writes).toBe(1);
+  });
+
+  test("a source answering with the wrong number of txs is a TypeError, nothing written", async () => {
+    const { sink, parts } = collectingSink();
+    const source: TxSource = { getTxs: async (hs) => hs.slice(1).map((h) => txOf(indexOf(h))) };
+    const err = await writeSubtreeData({ nodes: nodeChunks(hashes(10)), source, sink }).catch((e) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(parts.length).toBe(0);
+  });
+
   test("an already aborted signal rejects before any fetch", async () => {
     const { source, stats } = countingSource();
     const reason = new Error("already");
