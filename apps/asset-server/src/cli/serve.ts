@@ -1,0 +1,58 @@
+import { isSettingsError, loadSettings } from "@subtreekit/settings";
+import { openBlobStore, openTxStore } from "@subtreekit/stores";
+import { createAssetServer } from "../server/create.ts";
+import { createLogger, flushLogger } from "../server/logger.ts";
+import type { AssetSettings } from "../server/settings.ts";
+import { parseListen } from "./listen.ts";
+
+/**
+ * `serve`: settings validated (one message for every bad key) → stores opened (a bad URL or an
+ * unreachable database fails now, with its cause) → stale temp files swept → listen. SIGTERM /
+ * SIGINT: stop accepting, let streams finish for `asset_shutdown_grace_ms`, abort the rest,
+ * release everything, exit 0.
+ */
+export async function run(_argv: string[]): Promise<number> {
+  let settings: AssetSettings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    console.error(isSettingsError(err) ? err.message : String(err));
+    return 1;
+  }
+  const logger = createLogger(settings.logLevel);
+  let blobs: Awaited<ReturnType<typeof openBlobStore>>;
+  let txs: Awaited<ReturnType<typeof openTxStore>>;
+  try {
+    blobs = await openBlobStore(settings.subtreestore);
+    txs = await openTxStore(settings.txstore);
+  } catch (err) {
+    logger.fatal({ err: String(err), cause: String((err as Error).cause ?? "") }, "could not open the stores");
+    flushLogger(logger);
+    return 1;
+  }
+  const swept = await blobs.sweepTempFiles();
+  const asset = createAssetServer({ settings, txStore: txs, blobStore: blobs, logger });
+  const { hostname, port } = parseListen(settings.asset_httpListenAddress);
+  const running = await asset.listen({ port, hostname });
+  logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
+
+  const done = new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, graceMs: settings.asset_shutdown_grace_ms }, "shutting down");
+      asset
+        .shutdown()
+        .then(() => txs.close())
+        .catch((err) => logger.error({ err: String(err) }, "shutdown error"))
+        .finally(resolve);
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+  });
+  await done;
+  logger.info("stopped");
+  flushLogger(logger);
+  return 0;
+}

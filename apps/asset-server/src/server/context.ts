@@ -1,0 +1,38 @@
+import { Semaphore } from "@subtreekit/semaphore";
+import type { Logger } from "pino";
+import type { HeightTracker } from "./height.ts";
+import type { AssetMetrics } from "./metrics.ts";
+import type { BlobStorePort, TxStorePort } from "./ports.ts";
+import type { RequestLog } from "./request-log.ts";
+import { type AssetSettings, capacityOf } from "./settings.ts";
+import type { ActiveStreams } from "./stream-response.ts";
+import type { SubtreeDataBuild } from "./subtree-data/build.ts";
+
+/** Everything a route needs; one per server. */
+export interface ServerContext {
+  readonly settings: AssetSettings;
+  readonly blobs: BlobStorePort;
+  readonly txs: TxStorePort;
+  /** Create permits: tryAcquire only (full → 503 at once, no queue). */
+  readonly createSem: Semaphore;
+  /** Reader permits: blocking with a timeout (→ 503). */
+  readonly readerSem: Semaphore;
+  /** Builds in flight in this process, by display hash (lower case). */
+  readonly builds: Map<string, SubtreeDataBuild>;
+  readonly metrics: AssetMetrics;
+  readonly logger: Logger;
+  readonly active: ActiveStreams;
+  readonly height: HeightTracker;
+  /** True once shutdown began: new heavy requests get 503. */
+  closing: boolean;
+}
+
+export function semaphoresFor(settings: AssetSettings): { createSem: Semaphore; readerSem: Semaphore } {
+  return {
+    createSem: new Semaphore(capacityOf(settings.asset_concurrency_subtree_data_create)),
+    readerSem: new Semaphore(capacityOf(settings.asset_concurrency_get_subtree_data_reader)),
+  };
+}
+
+/** Hono variables set by the request middleware. */
+export type AppEnv = { Variables: { log: RequestLog } };

@@ -1,0 +1,100 @@
+import { Counter, Gauge, Registry } from "prom-client";
+
+/** `function`/`operation` labels of the reference's `teranode_asset_http_*` counters (spec §7). */
+export type HttpOutcome = { function: "OK" | "ERROR"; operation: string };
+
+/** Values of `teranode_asset_repository_subtree_data_created_total{result,source}`. */
+export type CreatedSource =
+  | "on_demand_created"
+  | "file_existed"
+  | "followed"
+  | "write_failed"
+  | "client_gone"
+  | "creation_failed";
+
+export interface Gauges {
+  createInUse: () => number;
+  createWaiting: () => number;
+  readerInUse: () => number;
+  readerWaiting: () => number;
+  builds: () => number;
+  followers: () => number;
+}
+
+const HTTP_ROUTES = [
+  "get_subtree_data",
+  "get_subtree",
+  "get_transaction",
+  "get_transactions",
+  "get_block",
+  "get_block_legacy",
+] as const;
+export type HttpRoute = (typeof HTTP_ROUTES)[number];
+
+/**
+ * One registry per server (tests run several servers in one process). Reference names and labels
+ * are kept so existing Teranode dashboards work; the gauges read live values at scrape time.
+ */
+export class AssetMetrics {
+  readonly registry = new Registry();
+  readonly #http = new Map<HttpRoute, Counter<"function" | "operation">>();
+  readonly created: Counter<"result" | "source">;
+  readonly bytesStreamed: Counter<"source">;
+
+  constructor(gauges: Gauges) {
+    const registers = [this.registry];
+    for (const r of HTTP_ROUTES) {
+      this.#http.set(
+        r,
+        new Counter({
+          name: `teranode_asset_http_${r}`,
+          help: `Requests of ${r} by outcome and status`,
+          labelNames: ["function", "operation"],
+          registers,
+        }),
+      );
+    }
+    this.created = new Counter({
+      name: "teranode_asset_repository_subtree_data_created_total",
+      help: "subtree_data requests served other than from an existing file, by result and source",
+      labelNames: ["result", "source"],
+      registers,
+    });
+    this.bytesStreamed = new Counter({
+      name: "subtreekit_asset_bytes_streamed_total",
+      help: "Body bytes streamed by JS streams (file responses are sent by the runtime and counted by size)",
+      labelNames: ["source"],
+      registers,
+    });
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge("subtreekit_asset_create_permits_in_use", "On-demand build permits held", gauges.createInUse);
+    gauge(
+      "subtreekit_asset_create_permits_waiting",
+      "Requests waiting for a build permit (always 0: tryAcquire)",
+      gauges.createWaiting,
+    );
+    gauge("subtreekit_asset_reader_permits_in_use", "Reader permits held", gauges.readerInUse);
+    gauge("subtreekit_asset_reader_permits_waiting", "Requests waiting for a reader permit", gauges.readerWaiting);
+    gauge("subtreekit_asset_builds_in_flight", "On-demand subtree_data builds running", gauges.builds);
+    gauge("subtreekit_asset_followers", "Requests following a build in flight", gauges.followers);
+  }
+
+  http(route: HttpRoute, status: number, text: string): void {
+    this.#http
+      .get(route)
+      ?.inc({ function: status < 400 ? "OK" : "ERROR", operation: status < 400 ? String(status) : text });
+  }
+
+  createdInc(source: CreatedSource): void {
+    const ok = source === "on_demand_created" || source === "file_existed" || source === "followed";
+    this.created.inc({ result: ok ? "success" : "error", source });
+  }
+}

@@ -1,0 +1,77 @@
+import { toDisplayHex, toHex } from "@subtreekit/subtree-stream";
+import type { Hono } from "hono";
+import { type ModelBlock, parseModelBlock } from "../block-model.ts";
+import type { AppEnv, ServerContext } from "../context.ts";
+import { AssetHttpError } from "../errors.ts";
+import { parseHash, parsePage } from "../params.ts";
+import { readHead } from "../subtree-data/subtree-file.ts";
+
+/** Model block bytes (magic stripped), or 404. */
+export async function loadBlock(
+  ctx: ServerContext,
+  hash: Uint8Array,
+): Promise<{ bytes: Uint8Array; block: ModelBlock }> {
+  if (!(await ctx.blobs.exists(hash, "block"))) {
+    ctx.metrics.http("get_block", 404, "Not Found");
+    throw new AssetHttpError("NOT_FOUND", `block ${toDisplayHex(hash)} not found`);
+  }
+  const bytes = await ctx.blobs.get(hash, "block");
+  if (!bytes) throw new AssetHttpError("NOT_FOUND", `block ${toDisplayHex(hash)} not found`);
+  ctx.metrics.http("get_block", 200, "200");
+  return { bytes, block: parseModelBlock(bytes) };
+}
+
+function headerJson(h: Uint8Array) {
+  const v = new DataView(h.buffer, h.byteOffset, 80);
+  return {
+    version: v.getUint32(0, true),
+    hash_prev_block: toDisplayHex(h.slice(4, 36)),
+    hash_merkle_root: toDisplayHex(h.slice(36, 68)),
+    timestamp: v.getUint32(68, true),
+    bits: toHex(h.slice(72, 76).reverse()),
+    nonce: v.getUint32(76, true),
+  };
+}
+
+/** `/block/:hash` (model bytes), `/hex`, `/json`, `/subtrees/json?offset&limit`. */
+export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
+  app.get("/block/:hash", async (c) => {
+    const { bytes } = await loadBlock(ctx, parseHash(c.req.param("hash")));
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });
+  });
+  app.get("/block/:hash/hex", async (c) => {
+    const { bytes } = await loadBlock(ctx, parseHash(c.req.param("hash")));
+    return c.text(toHex(bytes));
+  });
+  app.get("/block/:hash/json", async (c) => {
+    const hash = parseHash(c.req.param("hash"));
+    const { block } = await loadBlock(ctx, hash);
+    return c.json({
+      header: headerJson(block.header),
+      hash: toDisplayHex(hash),
+      coinbase_tx: toHex(block.coinbase),
+      transaction_count: block.txCount,
+      size_in_bytes: block.sizeInBytes,
+      subtrees: block.subtrees.map(toDisplayHex),
+      height: block.height,
+    });
+  });
+  app.get("/block/:hash/subtrees/json", async (c) => {
+    const hash = parseHash(c.req.param("hash"));
+    const { offset, limit } = parsePage(c.req.query());
+    const { block } = await loadBlock(ctx, hash);
+    const rows = [];
+    for (let i = offset; i < Math.min(block.subtrees.length, offset + limit); i++) {
+      const st = block.subtrees[i]!;
+      const row: Record<string, unknown> = { index: i, hash: toDisplayHex(st) };
+      for (const type of ["subtree", "subtreeToCheck"] as const) {
+        if (!(await ctx.blobs.exists(st, type))) continue;
+        const head = await readHead(ctx.blobs.path(st, type)).catch(() => undefined);
+        if (head) Object.assign(row, { txCount: head.count, fee: Number(head.fees), size: Number(head.sizeInBytes) });
+        break;
+      }
+      rows.push(row);
+    }
+    return c.json({ data: rows, pagination: { offset, limit, totalRecords: block.subtrees.length } });
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The settings keys this server reads. `loadSettings()` from `@subtreekit/settings` returns a
+ * superset; tests pass `{ ...loaded, key: value }` to override one key.
+ */
+export interface AssetSettings {
+  readonly asset_httpListenAddress: string;
+  readonly asset_apiPrefix: string;
+  /** On-demand builds at once (tryAcquire, full → 503); Infinity = unlimited. */
+  readonly asset_concurrency_subtree_data_create: number;
+  /** Streams of existing files at once (blocking acquire with a timeout → 503). */
+  readonly asset_concurrency_get_subtree_data_reader: number;
+  readonly asset_semaphore_timeout_ms: number;
+  readonly asset_subtreeDataStreamingChunkSize: number;
+  readonly asset_subtreeDataStreamingConcurrency: number;
+  readonly asset_subtree_data_retry_after_s: number;
+  readonly asset_subtree_data_finish_on_disconnect: boolean;
+  readonly asset_max_batch_txs: number;
+  readonly asset_shutdown_grace_ms: number;
+  readonly asset_idle_timeout_s: number;
+  readonly global_blockHeightRetention: number;
+  readonly subtreestore: string;
+  readonly txstore: string;
+  readonly logLevel: string;
+}
+
+/** Semaphore capacity from a setting: 0 (or any negative but −1) = unlimited, −1 = CPUs. */
+export function capacityOf(value: number): number {
+  if (value === -1) return navigator.hardwareConcurrency || 1;
+  if (value <= 0) return Number.POSITIVE_INFINITY;
+  return value;
+}

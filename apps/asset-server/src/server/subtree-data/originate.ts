@@ -1,0 +1,73 @@
+import type { Permit } from "@subtreekit/semaphore";
+import type { ServerContext } from "../context.ts";
+import { AssetHttpError } from "../errors.ts";
+import type { BlobType } from "../ports.ts";
+import type { RequestLog } from "../request-log.ts";
+import { peekedResponse } from "../stream-response.ts";
+import { SubtreeDataBuild } from "./build.ts";
+import { OCTET, streamEnded } from "./stream-end.ts";
+import { nodeHashes, readHead } from "./subtree-file.ts";
+
+/**
+ * Starts an on-demand build holding `permit` (from then on the build owns it and releases it when
+ * it settles) and answers with its body. `createWriter` may throw `FileExistsError` (a file
+ * appeared since the `exists` check): then the permit is still the caller's.
+ */
+export async function originateBuild(
+  ctx: ServerContext,
+  hash: Uint8Array,
+  hex: string,
+  subtreeType: BlobType,
+  permit: Permit,
+  log: RequestLog,
+  signal: AbortSignal,
+): Promise<Response> {
+  const subtreePath = ctx.blobs.path(hash, subtreeType);
+  const { count } = await readHead(subtreePath);
+  const s = ctx.settings;
+  const dah = ctx.height.current + s.global_blockHeightRetention;
+  const sink = await ctx.blobs.createWriter(hash, "subtreeData", { dah });
+  const build = new SubtreeDataBuild({
+    hex,
+    nodes: nodeHashes(subtreePath, count, { batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192) }),
+    source: ctx.txs,
+    sink,
+    permit,
+    chunkSize: s.asset_subtreeDataStreamingChunkSize,
+    concurrency: s.asset_subtreeDataStreamingConcurrency,
+    finishOnDisconnect: s.asset_subtree_data_finish_on_disconnect,
+    onSettled: (out) => {
+      ctx.builds.delete(hex);
+      if (out.ok) ctx.metrics.createdInc("on_demand_created");
+      else ctx.metrics.createdInc(out.reason === "client_gone" ? "client_gone" : "write_failed");
+      const fields = {
+        hash: hex,
+        ...(out.ok ? { txs: out.txs, bytes: out.bytes } : { reason: out.reason, err: String(out.error) }),
+      };
+      if (out.ok || out.reason === "client_gone") ctx.logger.info(fields, "subtree_data build ended");
+      else ctx.logger.warn(fields, "subtree_data build failed");
+    },
+  });
+  ctx.builds.set(hex, build);
+  const leave = build.join("origin");
+  log.outcome = "built";
+  log.defer();
+  try {
+    return await peekedResponse({
+      next: () => build.origin.next(),
+      headers: OCTET,
+      empty: () => new AssetHttpError("NOT_FOUND", "subtree has no transactions to serve"),
+      cancel: () => leave(),
+      onEnd: (end) => {
+        leave();
+        streamEnded(ctx, log, "build", end);
+      },
+      active: ctx.active,
+      signal,
+    });
+  } catch (error) {
+    // Failed before the first byte: the status goes out now, so the log line is not deferred.
+    await build.done;
+    throw error;
+  }
+}

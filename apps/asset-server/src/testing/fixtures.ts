@@ -1,0 +1,173 @@
+import { COINBASE_PLACEHOLDER, sha256d, toDisplayHex } from "@subtreekit/subtree-stream";
+import type { BlobStorePort, TxStorePort } from "../server/ports.ts";
+
+/** What a test puts in: the stores the server reads, written through their own APIs. */
+export interface SeedStores {
+  blobs: BlobStorePort & {
+    put(hash: Uint8Array, type: "subtree" | "subtreeData" | "block", bytes: Uint8Array): Promise<void>;
+  };
+  txs: TxStorePort & {
+    putTxs(
+      records: { hash: Uint8Array; standard: Uint8Array; extended?: Uint8Array; size: number; fee?: number }[],
+    ): Promise<void>;
+  };
+}
+
+function varint(n: number): number[] {
+  if (n < 0xfd) return [n];
+  return [0xfd, n & 0xff, n >>> 8];
+}
+
+/**
+ * A random but valid standard tx of about `size` bytes: version 1, one input, one output,
+ * locktime 0 (the script lengths absorb the size). `seq` makes each one unique.
+ */
+export function randomTx(size = 250): Uint8Array {
+  const fixed = 4 + 1 + 32 + 4 + 1 + 4 + 1 + 8 + 1 + 4; // everything but the two scripts
+  const scripts = Math.max(2, size - fixed);
+  const inLen = Math.min(200, Math.floor(scripts / 2));
+  const outLen = Math.min(250, scripts - inLen);
+  const parts: number[] = [1, 0, 0, 0, 1];
+  const prev = crypto.getRandomValues(new Uint8Array(32));
+  parts.push(
+    ...prev,
+    0,
+    0,
+    0,
+    0,
+    ...varint(inLen),
+    ...crypto.getRandomValues(new Uint8Array(inLen)),
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+  );
+  parts.push(1, 0x10, 0x27, 0, 0, 0, 0, 0, 0, ...varint(outLen), ...crypto.getRandomValues(new Uint8Array(outLen)));
+  parts.push(0, 0, 0, 0);
+  return Uint8Array.from(parts);
+}
+
+/** A coinbase tx (null outpoint, index 0xFFFFFFFF). */
+export function coinbaseTx(height: number): Uint8Array {
+  const script = [
+    3,
+    height & 0xff,
+    (height >> 8) & 0xff,
+    (height >> 16) & 0xff,
+    ...crypto.getRandomValues(new Uint8Array(20)),
+  ];
+  return Uint8Array.from([
+    1,
+    0,
+    0,
+    0,
+    1,
+    ...new Uint8Array(32),
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    script.length,
+    ...script,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    1,
+    0x00,
+    0xf2,
+    0x05,
+    0x2a,
+    0x01,
+    0,
+    0,
+    0,
+    25,
+    ...new Uint8Array(25),
+    0,
+    0,
+    0,
+    0,
+  ]);
+}
+
+/** Merkle root with the go-subtree rule: pad with zero hashes, (x, 0) → H(x‖x). */
+export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 1) return leaves[0]!;
+  let level = [...leaves];
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const l = level[i]!;
+      const r = level[i + 1] ?? l;
+      const buf = new Uint8Array(64);
+      buf.set(l);
+      buf.set(r, 32);
+      next.push(sha256d(buf));
+    }
+    level = next;
+  }
+  return level[0]!;
+}
+
+/** Full-form subtree bytes (no magic): root|fees|size|n|n×(hash,fee,size)|0. */
+export function fullFormSubtree(nodes: readonly { hash: Uint8Array; size: number }[]): {
+  root: Uint8Array;
+  bytes: Uint8Array;
+} {
+  const root = merkleRoot(nodes.map((n) => n.hash));
+  const out = new Uint8Array(56 + nodes.length * 48 + 8);
+  const v = new DataView(out.buffer);
+  out.set(root, 0);
+  let total = 0;
+  nodes.forEach((n, i) => {
+    out.set(n.hash, 56 + i * 48);
+    v.setBigUint64(56 + i * 48 + 32, 1n, true);
+    v.setBigUint64(56 + i * 48 + 40, BigInt(n.size), true);
+    total += n.size;
+  });
+  v.setBigUint64(32, BigInt(nodes.length), true);
+  v.setBigUint64(40, BigInt(total), true);
+  v.setBigUint64(48, BigInt(nodes.length), true);
+  return { root, bytes: out };
+}
+
+export interface SeededSubtree {
+  hash: Uint8Array;
+  hex: string;
+  txids: Uint8Array[];
+  /** The exact subtree_data an on-demand build must produce (standard txs in node order). */
+  data: Uint8Array;
+}
+
+/**
+ * Generates `n` random txs, stores them, and stores their full-form subtree. `placeholder` puts
+ * the coinbase placeholder at node 0 (a block's first subtree); `storeTxs: false` leaves the txs
+ * out (a subtree whose txs are missing).
+ */
+export async function seedSubtree(
+  stores: SeedStores,
+  n: number,
+  { txSize = 250, placeholder = false, storeTxs = true, batch = 5000 } = {},
+): Promise<SeededSubtree> {
+  const txs: Uint8Array[] = [];
+  const txids: Uint8Array[] = [];
+  const nodes: { hash: Uint8Array; size: number }[] = placeholder ? [{ hash: COINBASE_PLACEHOLDER, size: 0 }] : [];
+  for (let i = 0; i < n; i++) {
+    const tx = randomTx(txSize);
+    const id = sha256d(tx);
+    txs.push(tx);
+    txids.push(id);
+    nodes.push({ hash: id, size: tx.length });
+  }
+  if (storeTxs) {
+    for (let i = 0; i < n; i += batch) {
+      await stores.txs.putTxs(
+        txs.slice(i, i + batch).map((standard, j) => ({ hash: txids[i + j]!, standard, size: standard.length })),
+      );
+    }
+  }
+  const { root, bytes } = fullFormSubtree(nodes);
+  await stores.blobs.put(root, "subtree", bytes);
+  return { hash: root, hex: toDisplayHex(root), txids, data: Buffer.concat(txs) };
+}

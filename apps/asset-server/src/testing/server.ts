@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSettings } from "@subtreekit/settings";
+import { type FileBlobStore, openBlobStore, openTxStore, type TxStore } from "@subtreekit/stores";
+import { type AssetServer, createAssetServer, type RunningServer } from "../server/create.ts";
+import type { TxStorePort } from "../server/ports.ts";
+import type { AssetSettings } from "../server/settings.ts";
+
+export interface TestServer {
+  asset: AssetServer;
+  url: string;
+  api: string;
+  running: RunningServer;
+  blobs: FileBlobStore;
+  txs: TxStore;
+  dir: string;
+  settings: AssetSettings;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on port 0 over real stores (SQLite file + blob dir) in a fresh temp dir.
+ * `wrapTxStore` lets a failure-injection test put a fake in front of the real tx store.
+ */
+export async function startTestServer(
+  overrides: Partial<AssetSettings> = {},
+  { wrapTxStore }: { wrapTxStore?: (real: TxStore) => TxStorePort } = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "asset-test-"));
+  const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
+  const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+  const settings = { ...loadSettings({ env: {}, files: [] }), ...overrides } as AssetSettings;
+  const asset = createAssetServer({
+    settings,
+    txStore: wrapTxStore ? wrapTxStore(txs) : txs,
+    blobStore: blobs,
+    heightScanMs: 0,
+  });
+  const running = await asset.listen({ port: 0, hostname: "127.0.0.1" });
+  return {
+    asset,
+    url: running.url,
+    api: `${running.url}${settings.asset_apiPrefix}`,
+    running,
+    blobs,
+    txs,
+    dir,
+    settings,
+    async close() {
+      await asset.shutdown({ graceMs: 0 });
+      await txs.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
