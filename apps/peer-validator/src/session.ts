@@ -18,9 +18,15 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Shared across every request of the run; one is made when absent. */
   budget?: RetryBudget;
-  /** A session from an enclosing call (block → subtrees), so peers marks and budget are shared. */
-  session?: Session;
 }
+
+/** Inside a run (block → subtrees, catchup → blocks): the enclosing call's session, so peer marks and the budget are shared. */
+export interface InSession {
+  session: Session;
+}
+
+/** What every validator API accepts: fresh run options, or an enclosing session. */
+export type RunInput = RunOptions | InSession;
 
 /** One run's shared state: peers (and their bad marks), retry budget, stores, settings. */
 export interface Session {
@@ -36,8 +42,8 @@ export interface Session {
 }
 
 /** The session of `o`, made once per run. */
-export function sessionOf(o: RunOptions): Session {
-  if (o.session) return o.session;
+export function sessionOf(o: RunInput): Session {
+  if ("session" in o) return o.session;
   const settings = { ...DEFAULT_VALIDATOR_SETTINGS, ...o.settings };
   const emit = o.events ?? (() => {});
   return {

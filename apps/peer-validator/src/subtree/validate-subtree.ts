@@ -4,7 +4,7 @@ import { subtreeHeight } from "../format/merkle.ts";
 import { hashAtEquals } from "../format/sha256d.ts";
 import { bodyChunks } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
-import { type RunOptions, type Session, sessionOf } from "../session.ts";
+import { type RunInput, type Session, sessionOf } from "../session.ts";
 import type { BlobWriter } from "../types.ts";
 import { commitSubtree } from "./commit-subtree.ts";
 import { fetchMissingTxs } from "./fetch-missing-txs.ts";
@@ -12,10 +12,8 @@ import { fetchNodes } from "./fetch-nodes.ts";
 import { StagedSubtree } from "./staged.ts";
 import { verifyDataStream } from "./verify-data-stream.ts";
 
-export interface ValidateSubtreeOptions extends RunOptions {
-  /** Subtree hash, display hex (64 chars). */
-  hash: string;
-}
+/** `hash`: the subtree hash, display hex (64 chars). */
+export type ValidateSubtreeOptions = RunInput & { hash: string };
 
 export interface SubtreeResult {
   hash: string;

@@ -1,0 +1,116 @@
+import { VerificationError } from "../errors/verification-error.ts";
+import { blockMerkleRoot, type SubtreeShape } from "../format/block-merkle.ts";
+import { displayHexAt, hashAtEquals } from "../format/sha256d.ts";
+import { type RunInput, type Session, sessionOf } from "../session.ts";
+import { parseHash, type SubtreeResult, validateSubtree } from "../subtree/validate-subtree.ts";
+import { type FetchedBlock, fetchBlock } from "./fetch-block.ts";
+
+/** `hash`: the block hash, display hex; `concurrency`: subtrees at once (`--concurrency`), default 4. */
+export type ValidateBlockOptions = RunInput & { hash: string; concurrency?: number };
+
+export interface BlockResult {
+  hash: string;
+  height: number;
+  txCount: number;
+  /** False when the block was already stored (nothing fetched). */
+  stored: boolean;
+  subtrees: SubtreeResult[];
+}
+
+/**
+ * `GET /block/:hash`, then every subtree (validateSubtree, `concurrency` at once), then the block
+ * merkle root from the subtree roots with the coinbase in place of subtree 0's placeholder; only
+ * then is the block stored. A failing subtree does not cancel its siblings (their streams finish
+ * so the serving peer keeps the file it built), but the block is not stored.
+ *
+ * @example
+ * ```ts
+ * const r = await validateBlock({ hash, peers: [peer], txStore, blobStore, concurrency: 4 });
+ * ```
+ */
+export async function validateBlock(o: ValidateBlockOptions): Promise<BlockResult> {
+  const s = sessionOf(o);
+  const hash = parseHash(o.hash, "block");
+  const hex = o.hash.toLowerCase();
+  if (await s.blobStore.exists(hash, "block", { signal: s.signal }))
+    return { hash: hex, height: -1, txCount: 0, stored: false, subtrees: [] };
+  const fetched = await s.peers.tryEach(`block ${hex}`, s.signal, (peer) => fetchBlock(s, peer, hash, hex));
+  return validateFetchedBlock(s, fetched, o.concurrency ?? 4);
+}
+
+/** The subtree and merkle half of validateBlock, for a block already fetched (catchup). */
+export async function validateFetchedBlock(s: Session, f: FetchedBlock, concurrency: number): Promise<BlockResult> {
+  const results = await validateSubtreesOf(s, f, concurrency);
+  return storeIfMerkleMatches(s, f, results);
+}
+
+/** Every subtree of the block, `concurrency` at once, all run to the end; throws the first failure. */
+export async function validateSubtreesOf(s: Session, f: FetchedBlock, concurrency: number): Promise<SubtreeResult[]> {
+  const { block, peer } = f;
+  const hex = displayHexAt(block.hash);
+  s.emit({ type: "block-start", block: hex, peer, subtrees: block.subtrees.length, height: block.height });
+  const results: SubtreeResult[] = new Array(block.subtrees.length);
+  const errors: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < block.subtrees.length && !s.signal.aborted) {
+      const i = next++;
+      try {
+        results[i] = await validateSubtree({ session: s, hash: displayHexAt(block.subtrees[i]!) });
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, block.subtrees.length)) }, worker));
+  s.signal.throwIfAborted();
+  if (errors.length > 0) {
+    const err = errors[0];
+    s.emit({
+      type: "block-failed",
+      block: hex,
+      code: (err as { code?: string }).code ?? "ERROR",
+      message: (err as Error).message,
+    });
+    throw err;
+  }
+  return results;
+}
+
+/** Checks the block merkle root against the verified subtrees and stores the block. */
+export async function storeIfMerkleMatches(
+  s: Session,
+  f: FetchedBlock,
+  results: SubtreeResult[],
+): Promise<BlockResult> {
+  const { block, peer, bytes } = f;
+  const hex = displayHexAt(block.hash);
+  const shapes: SubtreeShape[] = results.map((r, i) => ({ root: block.subtrees[i]!, leaves: r.nodes.length / 32 }));
+  const leaves = shapes.reduce((a, x) => a + x.leaves, 0);
+  const root = blockMerkleRoot(results[0]?.nodes ?? new Uint8Array(32), block.coinbaseTxid, shapes);
+  if (!hashAtEquals(root, 0, block.merkleRoot, 0) || leaves !== block.txCount) {
+    const expected = displayHexAt(block.merkleRoot);
+    const actual = displayHexAt(root);
+    const err = new VerificationError(
+      "MERKLE_MISMATCH",
+      leaves !== block.txCount
+        ? `${peer}: block ${hex}: its ${results.length} subtrees hold ${leaves} txs, the block says ${block.txCount}`
+        : `${peer}: block ${hex}: merkle root from its subtrees is ${actual}, header says ${expected}`,
+      { peer, block: hex, expected, actual },
+    );
+    s.emit({ type: "block-failed", block: hex, code: err.code, message: err.message });
+    throw err;
+  }
+  if (!(await s.blobStore.exists(block.hash, "block"))) {
+    const w = await s.blobStore.createWriter(block.hash, "block");
+    try {
+      await w.write(bytes);
+      await w.commit();
+    } catch (err) {
+      await w.abort(err);
+      throw err;
+    }
+  }
+  s.emit({ type: "block-done", block: hex, height: block.height, txs: block.txCount });
+  return { hash: hex, height: block.height, txCount: block.txCount, stored: true, subtrees: results };
+}
