@@ -5,6 +5,7 @@ import { assertHash } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
 import { StoreOpenError } from "../errors/store-open-error.ts";
 import { sortOrder } from "./sort-order.ts";
+import { readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
 import type { SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateRecords } from "./validate.ts";
@@ -44,7 +45,9 @@ export class SqliteTxStore implements TxStore {
   readonly path: string;
   #db: Database | undefined;
   #get: Statement<Row, [Uint8Array]>;
-  #getStandard: Statement<{ standard: Uint8Array }, [Uint8Array]>;
+  #idOf: Statement<{ id: number }, [Uint8Array]>;
+  #byId: Statement<{ standard: Uint8Array }, [number]>;
+  #byIdRange: Statement<{ id: number; standard: Uint8Array }, [number, number]>;
   #has: Statement<{ one: number }, [Uint8Array]>;
   #put: Statement<unknown, [Uint8Array, Uint8Array, Uint8Array | null, number | bigint | null, number]>;
   #count: Statement<{ n: number }, []>;
@@ -53,7 +56,9 @@ export class SqliteTxStore implements TxStore {
     this.path = path;
     this.#db = db;
     this.#get = db.query("SELECT standard, extended, fee, size FROM txs WHERE hash = ?1");
-    this.#getStandard = db.query("SELECT standard FROM txs WHERE hash = ?1");
+    this.#idOf = db.query("SELECT id FROM txs WHERE hash = ?1");
+    this.#byId = db.query("SELECT standard FROM txs WHERE id = ?1");
+    this.#byIdRange = db.query("SELECT id, standard FROM txs WHERE id BETWEEN ?1 AND ?2");
     this.#has = db.query("SELECT 1 AS one FROM txs WHERE hash = ?1");
     // A txid names one transaction, so a repeat keeps its bytes; only a missing EF form is added.
     this.#put = db.query(`INSERT INTO txs (hash, standard, extended, fee, size) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -114,12 +119,32 @@ export class SqliteTxStore implements TxStore {
   }
 
   async getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]> {
-    const out: (Uint8Array | undefined)[] = new Array(hashes.length);
-    const stmt = this.#getStandard;
-    this.#sorted(hashes, signal, (i) => {
-      out[i] = stmt.get(hashes[i]!)?.standard;
-    });
+    signal?.throwIfAborted();
+    assertHashes(hashes);
+    const db = this.#open();
+    const out: (Uint8Array | undefined)[] = new Array(hashes.length).fill(undefined);
+    // One read transaction: both phases see one snapshot, and the lock is taken once.
+    db.transaction(() => {
+      const ids = this.#resolveIds(hashes, signal);
+      readRowsById(ids, out, this.#byId, this.#byIdRange, signal);
+    }).deferred();
     return out;
+  }
+
+  /**
+   * Phase 1: rowid of each hash (-1 when unknown) from the hash index alone, probed in key
+   * order so the index is walked forward once instead of hit at random.
+   */
+  #resolveIds(hashes: readonly Uint8Array[], signal: AbortSignal | undefined): Float64Array {
+    const ids = new Float64Array(hashes.length);
+    const order = sortOrder(hashes);
+    const stmt = this.#idOf;
+    for (let k = 0; k < order.length; k++) {
+      if (k % ABORT_CHECK_EVERY === ABORT_CHECK_EVERY - 1) signal?.throwIfAborted();
+      const i = order[k]!;
+      ids[i] = stmt.get(hashes[i]!)?.id ?? -1;
+    }
+    return ids;
   }
 
   async getTx(hash: Uint8Array, options: SignalOption = {}): Promise<StoredTx | undefined> {
