@@ -28,7 +28,12 @@ export interface SeedTxStore {
 /** The parts of the blob store `seed` writes through. */
 export interface SeedBlobStore {
   exists(hash: Uint8Array, type: "subtree" | "block", options?: { signal?: AbortSignal }): Promise<boolean>;
-  put(hash: Uint8Array, type: "subtree" | "block", bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>;
+  put(
+    hash: Uint8Array,
+    type: "subtree" | "block",
+    bytes: Uint8Array,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
 }
 
 /** Progress after each stored subtree. */
