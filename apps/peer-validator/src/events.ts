@@ -15,7 +15,15 @@ export type ValidatorEvent =
   | { type: "progress"; subtree: string; txs: number; bytes: number }
   | { type: "subtree-done"; subtree: string; peer: string; txs: number; bytes: number; stored: number }
   | { type: "subtree-failed"; subtree: string; message: string; code: string }
-  | { type: "peer-failed"; resource: string; peer: string; kind: "unavailable" | "bad-data"; message: string }
+  | {
+      type: "peer-failed";
+      resource: string;
+      peer: string;
+      kind: "unavailable" | "bad-data";
+      message: string;
+      /** HTTP status of the last answer, when the failure was one. */
+      status?: number;
+    }
   | { type: "retry"; url: string; peer: string; status: number | undefined; attempt: number; delayMs: number }
   | { type: "block-start"; block: string; peer: string; subtrees: number; height: number }
   | { type: "block-done"; block: string; height: number; txs: number }
@@ -56,6 +64,9 @@ export class RunStats {
         break;
       case "retry":
         this.retries++;
+        if (e.status === 503) this.unavailable503++;
+        break;
+      case "peer-failed":
         if (e.status === 503) this.unavailable503++;
         break;
       case "block-done":

@@ -62,8 +62,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     }
   } catch (err) {
     code = exitCodeFor(err, ctx.signal.aborted);
-    if (ctx.signal.aborted) err = new Error("interrupted: stopped before finishing; nothing partial was stored");
-    reporter.error(err, code);
+    const shown = ctx.signal.aborted
+      ? new Error("interrupted: stopped before finishing; nothing partial was stored")
+      : err;
+    reporter.error(shown, code);
     if (code === EXIT.usage && !ctx.signal.aborted) process.stderr.write(`run with --help for usage\n`);
   } finally {
     await stores?.txStore.close().catch(() => {});

@@ -52,7 +52,14 @@ export class PeerPool {
           this.#emit({ type: "peer-failed", resource, peer, kind: "bad-data", message: err.message });
         } else if (err instanceof PeerError) {
           failures.push({ peer, kind: "unavailable", message: err.message, code: err.code });
-          this.#emit({ type: "peer-failed", resource, peer, kind: "unavailable", message: err.message });
+          this.#emit({
+            type: "peer-failed",
+            resource,
+            peer,
+            kind: "unavailable",
+            message: err.message,
+            status: err.status,
+          });
         } else throw err;
       }
     }

@@ -93,3 +93,51 @@ function serveVector(
   if (!file) return Response.json({ message: "not found" }, { status: 404 });
   return new Response(file as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });
 }
+
+/** The txs of a concatenated tx body, in order (views). */
+export function splitTxs(body: Uint8Array): Uint8Array[] {
+  const scan = newTxScan();
+  const out: Uint8Array[] = [];
+  for (let p = 0; p < body.length; ) {
+    const end = scanTx(body, p, body.length, 1 << 30, scan);
+    if (end < 0) throw new Error("truncated test vector");
+    out.push(body.subarray(p, end));
+    p = end;
+  }
+  return out;
+}
+
+/** Display txid of one tx (standard or extended). */
+export function txidOf(tx: Uint8Array): string {
+  const scan = newTxScan();
+  scanTx(tx, 0, tx.length, 1 << 30, scan);
+  return displayHexAt(sha256dInto(standardBytes(tx, 0, scan), new Uint8Array(32)));
+}
+
+/** A body that arrives `chunk` bytes every `everyMs` (a slow-drip peer). */
+export function dripBody(bytes: Uint8Array, chunk: number, everyMs: number): ReadableStream<Uint8Array> {
+  let pos = 0;
+  return new ReadableStream({
+    async pull(c) {
+      await Bun.sleep(everyMs);
+      c.enqueue(bytes.slice(pos, pos + chunk));
+      pos += chunk;
+      if (pos >= bytes.length) c.close();
+    },
+  });
+}
+
+/** A body that sends `first` bytes and then nothing, forever (until the client goes). */
+export function stallBody(bytes: Uint8Array, first: number): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream({
+    async pull(c) {
+      if (!sent) {
+        sent = true;
+        c.enqueue(bytes.slice(0, first));
+        return;
+      }
+      await new Promise(() => {});
+    },
+  });
+}
