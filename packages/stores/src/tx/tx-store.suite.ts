@@ -55,6 +55,29 @@ export function describeTxStore(name: string, open: () => Promise<TxStore>): voi
       expect(await store.getTxs([])).toEqual([]);
     });
 
+    test("getTxs of scattered, shuffled and repeated hashes (runs with gaps, lone rows) keeps request order", async () => {
+      const recs = Array.from({ length: 2000 }, (_, i) => makeTx(20_000 + i, 40 + (i % 90)));
+      await store.putTxs(recs);
+      // Every 3rd row (gaps inside one run), every 97th (lone rows), repeats, and unknowns.
+      const picks = [...recs.filter((_, i) => i % 3 === 0), ...recs.filter((_, i) => i % 97 === 0), recs[5]!, recs[5]!];
+      const ask = picks.map((r) => r.hash);
+      ask.push(makeTx(29_999).hash);
+      let x = 7;
+      for (let i = ask.length - 1; i > 0; i--) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        const j = x % (i + 1);
+        [ask[i], ask[j]] = [ask[j]!, ask[i]!];
+      }
+      const byHex = new Map(recs.map((r) => [Buffer.from(r.hash).toString("hex"), r.standard]));
+      const got = await store.getTxs(ask);
+      let wrong = 0;
+      for (let i = 0; i < ask.length; i++) {
+        if (!Bun.deepEquals(got[i], byHex.get(Buffer.from(ask[i]!).toString("hex")))) wrong++;
+      }
+      expect(wrong).toBe(0);
+      expect(got.filter((g) => g === undefined).length).toBe(1);
+    });
+
     test("getTx returns standard, extended, fee and size; undefined when unknown", async () => {
       const plain = makeTx(3001, 120);
       const ef = makeTx(3002, 180, true);
