@@ -6,7 +6,7 @@ import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import type { RequestLog } from "./request-log.ts";
 import { type AssetSettings, capacityOf } from "./settings.ts";
 import type { ActiveStreams } from "./stream-response.ts";
-import type { SubtreeDataBuild } from "./subtree-data/build.ts";
+import type { BuildSlot } from "./subtree-data/build-slot.ts";
 
 /** Everything a route needs; one per server. */
 export interface ServerContext {
@@ -18,7 +18,7 @@ export interface ServerContext {
   /** Reader permits: blocking with a timeout (→ 503). */
   readonly readerSem: Semaphore;
   /** Builds in flight in this process, by display hash (lower case). */
-  readonly builds: Map<string, SubtreeDataBuild>;
+  readonly builds: Map<string, BuildSlot>;
   readonly metrics: AssetMetrics;
   readonly logger: Logger;
   readonly active: ActiveStreams;

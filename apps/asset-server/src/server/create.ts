@@ -65,7 +65,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     readerInUse: () => readerSem.inUse,
     readerWaiting: () => readerSem.waiting,
     builds: () => builds.size,
-    followers: () => [...builds.values()].reduce((n, b) => n + b.followers, 0),
+    followers: () => [...builds.values()].reduce((n, s) => n + (s.build?.followers ?? 0), 0),
   });
   const ctx: ServerContext = {
     settings,
@@ -114,8 +114,9 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
       const stopped = running?.server.stop(false);
       await ctx.active.drained(graceMs);
       ctx.active.abortAll(new ShutdownError("server is shutting down"));
-      for (const b of builds.values()) b.abort(new BuildAbortedError("SHUTDOWN", "server is shutting down"));
-      await Promise.all([...builds.values()].map((b) => b.done));
+      const inFlight = (await Promise.all([...builds.values()].map((s) => s.ready))).filter((b) => b !== undefined);
+      for (const b of inFlight) b.abort(new BuildAbortedError("SHUTDOWN", "server is shutting down"));
+      await Promise.all(inFlight.map((b) => b.done));
       await running?.server.stop(true);
       await stopped;
       await height.idle();

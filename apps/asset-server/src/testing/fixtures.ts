@@ -13,38 +13,43 @@ export interface SeedStores {
   };
 }
 
-function varint(n: number): number[] {
-  if (n < 0xfd) return [n];
-  return [0xfd, n & 0xff, n >>> 8];
+let pool = new Uint8Array(0);
+let poolAt = 0;
+/** Random bytes from a pooled buffer: one getRandomValues call per 64 KiB, not per tx. */
+function random(n: number): Uint8Array {
+  if (poolAt + n > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(65_536));
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
 }
 
 /**
- * A random but valid standard tx of about `size` bytes: version 1, one input, one output,
- * locktime 0 (the script lengths absorb the size). `seq` makes each one unique.
+ * A random but valid standard tx of about `size` bytes (60..500): version 1, one input, one
+ * output, locktime 0; the two scripts absorb the size, random content makes each txid unique.
  */
 export function randomTx(size = 250): Uint8Array {
-  const fixed = 4 + 1 + 32 + 4 + 1 + 4 + 1 + 8 + 1 + 4; // everything but the two scripts
-  const scripts = Math.max(2, size - fixed);
+  const fixed = 4 + 1 + 32 + 4 + 1 + 4 + 1 + 8 + 1 + 4;
+  const scripts = Math.max(2, Math.min(500, size) - fixed);
   const inLen = Math.min(200, Math.floor(scripts / 2));
   const outLen = Math.min(250, scripts - inLen);
-  const parts: number[] = [1, 0, 0, 0, 1];
-  const prev = crypto.getRandomValues(new Uint8Array(32));
-  parts.push(
-    ...prev,
-    0,
-    0,
-    0,
-    0,
-    ...varint(inLen),
-    ...crypto.getRandomValues(new Uint8Array(inLen)),
-    0xff,
-    0xff,
-    0xff,
-    0xff,
-  );
-  parts.push(1, 0x10, 0x27, 0, 0, 0, 0, 0, 0, ...varint(outLen), ...crypto.getRandomValues(new Uint8Array(outLen)));
-  parts.push(0, 0, 0, 0);
-  return Uint8Array.from(parts);
+  const tx = new Uint8Array(fixed + inLen + outLen);
+  const v = new DataView(tx.buffer);
+  v.setUint32(0, 1, true);
+  tx[4] = 1;
+  tx.set(random(32), 5);
+  tx[41] = inLen;
+  tx.set(random(inLen), 42);
+  let at = 42 + inLen;
+  v.setUint32(at, 0xffffffff, true);
+  tx[at + 4] = 1;
+  v.setBigUint64(at + 5, 10_000n, true);
+  tx[at + 13] = outLen;
+  tx.set(random(outLen), at + 14);
+  at += 14 + outLen;
+  v.setUint32(at, 0, true);
+  return tx;
 }
 
 /** A coinbase tx (null outpoint, index 0xFFFFFFFF). */
@@ -148,7 +153,7 @@ export interface SeededSubtree {
 export async function seedSubtree(
   stores: SeedStores,
   n: number,
-  { txSize = 250, placeholder = false, storeTxs = true, batch = 5000 } = {},
+  { txSize = 250, placeholder = false, storeTxs = true, batch = 20_000 } = {},
 ): Promise<SeededSubtree> {
   const txs: Uint8Array[] = [];
   const txids: Uint8Array[] = [];

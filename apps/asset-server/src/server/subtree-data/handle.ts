@@ -4,6 +4,7 @@ import type { ServerContext } from "../context.ts";
 import { AssetHttpError, STATUS_TEXT } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
+import { BuildSlot } from "./build-slot.ts";
 import { followBuild } from "./follow.ts";
 import { originateBuild } from "./originate.ts";
 import { serveExistingFile } from "./serve-file.ts";
@@ -33,34 +34,47 @@ export async function handleSubtreeData(
 }
 
 async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, signal: AbortSignal): Promise<Response> {
-  if (await ctx.blobs.exists(hash, "subtreeData")) return serveExistingFile(ctx, hash, log, signal);
-  const subtreeType = await subtreeTypeOf(ctx, hash);
-  if (subtreeType === undefined) throw new AssetHttpError("NOT_FOUND", `subtree ${toDisplayHex(hash)} not found`);
   const hex = toDisplayHex(hash);
-  const inFlight = ctx.builds.get(hex);
-  if (inFlight) return followBuild(ctx, inFlight, log, signal);
-  const permit = ctx.createSem.tryAcquire();
-  if (!permit) {
-    log.outcome = "rejected";
-    throw new AssetHttpError("UNAVAILABLE", `on-demand subtree data creation at capacity for ${hex}; retry later`, {
-      retryAfterS: ctx.settings.asset_subtree_data_retry_after_s,
-    });
-  }
-  try {
-    return await originateBuild(ctx, hash, hex, subtreeType, permit, log, signal);
-  } catch (error) {
-    // Before the build took the permit over (`createWriter` failed): release it here. A build
-    // that started releases it itself; release is idempotent, so this never double-counts.
-    if (ctx.builds.get(hex) === undefined && !permit.released) {
+  // A second pass happens only when a build we meant to follow could not start (its file
+  // appeared, or it failed to open): the state changed, so decide again.
+  for (let pass = 0; pass < 3; pass++) {
+    if (await ctx.blobs.exists(hash, "subtreeData")) return serveExistingFile(ctx, hash, log, signal);
+    const subtreeType = await subtreeTypeOf(ctx, hash);
+    if (subtreeType === undefined) throw new AssetHttpError("NOT_FOUND", `subtree ${hex} not found`);
+    const slot = ctx.builds.get(hex);
+    if (slot) {
+      const build = slot.build ?? (await slot.ready);
+      if (build && !build.settled) return followBuild(ctx, build, log, signal);
+      if (build) await build.done;
+      continue;
+    }
+    const permit = ctx.createSem.tryAcquire();
+    if (!permit) {
+      log.outcome = "rejected";
+      throw new AssetHttpError("UNAVAILABLE", `on-demand subtree data creation at capacity for ${hex}; retry later`, {
+        retryAfterS: ctx.settings.asset_subtree_data_retry_after_s,
+      });
+    }
+    const mine = new BuildSlot();
+    ctx.builds.set(hex, mine);
+    try {
+      return await originateBuild(ctx, hash, hex, subtreeType, permit, mine, log, signal);
+    } catch (error) {
+      if (mine.build) throw error; // the build owned the permit and has released it
+      if (ctx.builds.get(hex) === mine) ctx.builds.delete(hex);
+      mine.failed();
       permit.release();
       if ((error as Error)?.name === "FileExistsError") {
         ctx.metrics.createdInc("file_existed");
         return serveExistingFile(ctx, hash, log, signal);
       }
       ctx.metrics.createdInc("creation_failed");
+      throw error;
     }
-    throw error;
   }
+  throw new AssetHttpError("UNAVAILABLE", `subtree data for ${hex} is changing hands; retry`, {
+    retryAfterS: ctx.settings.asset_subtree_data_retry_after_s,
+  });
 }
 
 /** Which stored form of the subtree the build reads (`subtree`, else `subtreeToCheck`). */

@@ -1,3 +1,4 @@
+import { unlink } from "node:fs/promises";
 import type { Permit } from "@subtreekit/semaphore";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
@@ -5,12 +6,13 @@ import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
 import { SubtreeDataBuild } from "./build.ts";
+import type { BuildSlot } from "./build-slot.ts";
 import { OCTET, streamEnded } from "./stream-end.ts";
 import { nodeHashes, readHead } from "./subtree-file.ts";
 
 /**
  * Starts an on-demand build holding `permit` (from then on the build owns it and releases it when
- * it settles) and answers with its body. `createWriter` may throw `FileExistsError` (a file
+ * it settles) and answers with its body. `slot` is already registered; it learns the build. `createWriter` may throw `FileExistsError` (a file
  * appeared since the `exists` check): then the permit is still the caller's.
  */
 export async function originateBuild(
@@ -19,6 +21,7 @@ export async function originateBuild(
   hex: string,
   subtreeType: BlobType,
   permit: Permit,
+  slot: BuildSlot,
   log: RequestLog,
   signal: AbortSignal,
 ): Promise<Response> {
@@ -37,7 +40,10 @@ export async function originateBuild(
     concurrency: s.asset_subtreeDataStreamingConcurrency,
     finishOnDisconnect: s.asset_subtree_data_finish_on_disconnect,
     onSettled: (out) => {
-      ctx.builds.delete(hex);
+      if (ctx.builds.get(hex) === slot) ctx.builds.delete(hex);
+      // The build wrote the .dah first (a crash still leaves a finite lifetime); with no file
+      // published it would be an orphan.
+      if (!out.ok) void removeOrphanDah(ctx.blobs.path(hash, "subtreeData"));
       if (out.ok) ctx.metrics.createdInc("on_demand_created");
       else ctx.metrics.createdInc(out.reason === "client_gone" ? "client_gone" : "write_failed");
       const fields = {
@@ -48,7 +54,7 @@ export async function originateBuild(
       else ctx.logger.warn(fields, "subtree_data build failed");
     },
   });
-  ctx.builds.set(hex, build);
+  slot.started(build);
   const leave = build.join("origin");
   log.outcome = "built";
   log.defer();
@@ -70,4 +76,9 @@ export async function originateBuild(
     await build.done;
     throw error;
   }
+}
+
+async function removeOrphanDah(finalPath: string): Promise<void> {
+  if (await Bun.file(finalPath).exists()) return;
+  await unlink(`${finalPath}.dah`).catch(() => {});
 }

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { seedSubtree } from "../../testing/fixtures.ts";
+import { rawGet } from "../../testing/raw-http.ts";
+import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { waitFor } from "../../testing/wait.ts";
+
+let srv: TestServer | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+});
+
+const leftovers = (s: TestServer, hash: Uint8Array) =>
+  readdirSync(dirname(s.blobs.path(hash, "subtreeData"))).filter((f) => f.includes("subtreeData"));
+
+/** Permits, builds and followers all back to zero. */
+async function idle(s: TestServer) {
+  const c = s.asset.ctx;
+  await waitFor(
+    () => c.createSem.inUse === 0 && c.readerSem.inUse === 0 && c.builds.size === 0,
+    5000,
+    "permits released",
+  );
+}
+
+const metric = async (s: TestServer, needle: string) => {
+  const text = await (await fetch(`${s.url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(needle));
+  return line ? Number(line.split(" ").pop()) : 0;
+};
+
+describe("shared builds (followers)", () => {
+  test("50 concurrent requests, cap 1: exactly one build, identical bytes, zero 503s", async () => {
+    srv = await startTestServer({ asset_concurrency_subtree_data_create: 1, asset_subtreeDataStreamingChunkSize: 500 });
+    const st = await seedSubtree(srv, 20_000);
+    const bodies = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const res = await fetch(`${srv!.api}/subtree_data/${st.hex}`);
+        return { status: res.status, body: new Uint8Array(await res.arrayBuffer()) };
+      }),
+    );
+    expect(bodies.map((b) => b.status)).toEqual(Array(50).fill(200));
+    for (const b of bodies) expect(Buffer.compare(b.body, st.data)).toBe(0);
+    expect(
+      await metric(
+        srv,
+        'teranode_asset_repository_subtree_data_created_total{result="success",source="on_demand_created"}',
+      ),
+    ).toBe(1);
+    const followed = await metric(
+      srv,
+      'teranode_asset_repository_subtree_data_created_total{result="success",source="followed"}',
+    );
+    expect(followed).toBeGreaterThan(0);
+    await idle(srv);
+  }, 20_000);
+});
+
+describe("permit accounting and cleanup on failure", () => {
+  test("client disconnects mid-stream: build aborted, permit released, no temp or final file", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+    const st = await seedSubtree(srv, 30_000, { txSize: 500 });
+    const ac = new AbortController();
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`, { signal: ac.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read();
+    expect(srv.asset.ctx.createSem.inUse).toBe(1);
+    ac.abort();
+    await idle(srv);
+    expect(leftovers(srv, st.hash)).toEqual([]);
+    expect(
+      await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="client_gone"}'),
+    ).toBe(1);
+  }, 20_000);
+
+  test("fake tx store throwing on the 3rd getTxs: connection aborted (no final chunk), permit released, no files", async () => {
+    let calls = 0;
+    srv = await startTestServer(
+      { asset_subtreeDataStreamingChunkSize: 1000 },
+      {
+        wrapTxStore: (real) => ({
+          getTx: (h) => real.getTx(h),
+          close: () => real.close(),
+          getTxs: async (hashes, signal) => {
+            if (++calls === 3) throw new Error("injected tx store failure");
+            return real.getTxs(hashes, signal);
+          },
+        }),
+      },
+    );
+    const st = await seedSubtree(srv, 5000);
+    const raw = await rawGet(`${srv.api}/subtree_data/${st.hex}`);
+    expect(raw.status).toBe(200);
+    expect(raw.headers["transfer-encoding"]).toBe("chunked");
+    expect(raw.body.length).toBeGreaterThan(0);
+    expect(raw.body.length).toBeLessThan(st.data.length);
+    expect(raw.terminated).toBe(false);
+    await idle(srv);
+    expect(leftovers(srv, st.hash)).toEqual([]);
+    expect(
+      await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="write_failed"}'),
+    ).toBe(1);
+  }, 20_000);
+
+  test("a successful stream ends with the terminating chunk (raw TCP)", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+    const st = await seedSubtree(srv, 3000);
+    const raw = await rawGet(`${srv.api}/subtree_data/${st.hex}`);
+    expect(raw.status).toBe(200);
+    expect(raw.terminated).toBe(true);
+    expect(Buffer.compare(raw.body, st.data)).toBe(0);
+  }, 20_000);
+
+  test("shutdown mid-stream: stream aborted after the grace period, permits released, no files", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+    const st = await seedSubtree(srv, 30_000, { txSize: 500 });
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    const t0 = performance.now();
+    await srv.asset.shutdown({ graceMs: 200 });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+    expect(srv.asset.ctx.builds.size).toBe(0);
+    expect(leftovers(srv, st.hash)).toEqual([]);
+    let failed = false;
+    try {
+      for (;;) if ((await reader.read()).done) break;
+    } catch {
+      failed = true;
+    }
+    expect(failed).toBe(true);
+  }, 20_000);
+
+  test("finish_on_disconnect: the build completes the file after its reader left", async () => {
+    srv = await startTestServer({
+      asset_subtreeDataStreamingChunkSize: 1000,
+      asset_subtree_data_finish_on_disconnect: true,
+    });
+    const st = await seedSubtree(srv, 30_000, { txSize: 500 });
+    const ac = new AbortController();
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`, { signal: ac.signal });
+    await res.body!.getReader().read();
+    ac.abort();
+    await idle(srv);
+    const file = new Uint8Array(await Bun.file(srv.blobs.path(st.hash, "subtreeData")).arrayBuffer());
+    expect(Buffer.compare(file.subarray(8), st.data)).toBe(0);
+  }, 20_000);
+});
