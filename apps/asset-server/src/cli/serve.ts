@@ -35,6 +35,8 @@ export async function run(_argv: string[]): Promise<number> {
   const { hostname, port } = parseListen(settings.asset_httpListenAddress);
   const running = await asset.listen({ port, hostname });
   logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
+  // Supervisors and tests wait for this line: do not leave it in the buffer.
+  flushLogger(logger);
 
   const done = new Promise<void>((resolve) => {
     let stopping = false;

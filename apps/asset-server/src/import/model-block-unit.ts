@@ -71,7 +71,12 @@ export async function modelBlockUnit(
     nodesTotal += nodes.length;
   });
   if (sources.length > 0 && nodesTotal !== block.txCount) {
-    throw new ImportError("MISMATCH", file, base + 80, `txCount ${block.txCount} but the subtrees hold ${nodesTotal} nodes`);
+    throw new ImportError(
+      "MISMATCH",
+      file,
+      base + 80,
+      `txCount ${block.txCount} but the subtrees hold ${nodesTotal} nodes`,
+    );
   }
   const computed = sources.length === 0 ? coinbaseId : blockMerkleRoot(roots, { subtreeLeaves: leaves });
   if (!bytesEqual(computed, block.header.merkleRoot)) {

@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { openBlobStore, openTxStore } from "@subtreekit/stores";
+import { seedSubtree } from "../testing/fixtures.ts";
+
+const MAIN = join(import.meta.dir, "..", "main.ts");
+const dir = mkdtempSync(join(tmpdir(), "asset-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const env = {
+  ...process.env,
+  subtreestore: `file://${dir}/blobs?fsync=none`,
+  txstore: `sqlite://${dir}/tx.sqlite`,
+  asset_httpListenAddress: "127.0.0.1:0",
+  asset_subtreeDataStreamingChunkSize: "1000",
+};
+
+/** Starts `subtreekit-asset serve` as a child process and waits for its "listening" log line. */
+async function startChild(extraEnv: Record<string, string> = {}) {
+  const child = Bun.spawn(["bun", MAIN, "serve"], {
+    env: { ...env, ...extraEnv },
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd: dir,
+  });
+  const reader = child.stdout.getReader();
+  let text = "";
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+    const line = text.split("\n").find((l) => l.includes("asset server listening"));
+    if (line) {
+      reader.releaseLock();
+      void child.stdout.pipeTo(new WritableStream()).catch(() => {});
+      return { child, url: JSON.parse(line).url as string };
+    }
+  }
+  child.kill(9);
+  throw new Error(`child did not start: ${text} ${await new Response(child.stderr).text()}`);
+}
+
+describe("serve (child process)", () => {
+  test("kill -9 mid-build leaves no final file; restart sweeps the temp file, rebuilds, and SIGTERM exits 0", async () => {
+    const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
+    const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+    const st = await seedSubtree({ blobs, txs }, 30_000, { txSize: 500 });
+    await txs.close();
+    const files = () =>
+      readdirSync(dirname(blobs.path(st.hash, "subtreeData"))).filter((f) => f.includes(".subtreeData"));
+
+    const first = await startChild();
+    const res = await fetch(`${first.url}/api/v1/subtree_data/${st.hex}`);
+    expect(res.status).toBe(200);
+    await res.body!.getReader().read();
+    expect(files().some((f) => f.endsWith(".tmp"))).toBe(true);
+    first.child.kill(9);
+    await first.child.exited;
+    expect(files().filter((f) => !f.endsWith(".tmp") && !f.endsWith(".dah"))).toEqual([]);
+
+    const second = await startChild();
+    expect(files().filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    const again = await fetch(`${second.url}/api/v1/subtree_data/${st.hex}`);
+    expect(Buffer.compare(new Uint8Array(await again.arrayBuffer()), st.data)).toBe(0);
+    second.child.kill("SIGTERM");
+    expect(await second.child.exited).toBe(0);
+  }, 60_000);
+
+  test("bad settings fail at start-up naming every bad key", async () => {
+    const child = Bun.spawn(["bun", MAIN], {
+      env: { ...env, asset_concurrency_subtree_data_create: "lots", asset_idle_timeout_s: "999" },
+      stdout: "pipe",
+      stderr: "pipe",
+      cwd: dir,
+    });
+    expect(await child.exited).toBe(1);
+    const err = await new Response(child.stderr).text();
+    expect(err).toContain("asset_concurrency_subtree_data_create");
+    expect(err).toContain("asset_idle_timeout_s");
+  }, 20_000);
+
+  test("an unreachable tx store fails fast with its cause", async () => {
+    const child = Bun.spawn(["bun", MAIN, "serve"], {
+      env: { ...env, txstore: "postgres://nobody@127.0.0.1:1/none" },
+      stdout: "pipe",
+      stderr: "pipe",
+      cwd: dir,
+    });
+    expect(await child.exited).toBe(1);
+    expect(await new Response(child.stdout).text()).toContain("could not open the stores");
+  }, 30_000);
+});
