@@ -1,3 +1,5 @@
+export { type CatchupOptions, type CatchupResult, catchup } from "./block/catchup.ts";
+export { type BlockResult, type ValidateBlockOptions, validateBlock } from "./block/validate-block.ts";
 export { PeerError, type PeerErrorCode } from "./errors/peer-error.ts";
 export {
   type PeerFailure,

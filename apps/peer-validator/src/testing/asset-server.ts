@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAssetServer } from "@subtreekit/asset-server";
+import { loadSettings } from "@subtreekit/settings";
+import { type FileBlobStore, openBlobStore, openTxStore, type TxStore } from "@subtreekit/stores";
+
+/** One request as the front of our asset server saw it. */
+export interface ServerRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** POST /txs: txids asked for. */
+  txids?: number;
+}
+
+export interface RealServer {
+  /** `--peer` URL (with the API prefix). */
+  api: string;
+  blobs: FileBlobStore;
+  txs: TxStore;
+  /** Every request with its status, in arrival order. */
+  log: ServerRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * Our real asset server (createAssetServer over real SQLite + file stores in a temp folder),
+ * listening on port 0 behind a pass-through front that records each request, its status and,
+ * for POST /txs, how many txids were asked for.
+ */
+export async function startRealServer(overrides: Record<string, unknown> = {}): Promise<RealServer> {
+  const dir = mkdtempSync(join(tmpdir(), "stk-validator-asset-"));
+  const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
+  const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+  const settings = { ...loadSettings({ env: {}, files: [] }), ...overrides };
+  // biome-ignore lint/suspicious/noExplicitAny: the server's settings type is its own subset
+  const asset = createAssetServer({ settings: settings as any, txStore: txs, blobStore: blobs, heightScanMs: 0 });
+  const log: ServerRequest[] = [];
+  const front = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 0,
+    async fetch(req) {
+      const entry: ServerRequest = { method: req.method, path: new URL(req.url).pathname, status: 0 };
+      log.push(entry);
+      if (req.method === "POST") entry.txids = (await req.clone().arrayBuffer()).byteLength / 32;
+      const res = await asset.fetch(req);
+      entry.status = res.status;
+      return res;
+    },
+  });
+  return {
+    api: `http://127.0.0.1:${front.port}${settings.asset_apiPrefix}`,
+    blobs,
+    txs,
+    log,
+    async close() {
+      await front.stop(true);
+      await asset.shutdown({ graceMs: 0 });
+      await txs.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { serializeFullSubtree } from "../format/full-subtree.ts";
+import { merkleRoot } from "../format/merkle.ts";
+import { displayHexAt, sha256dInto } from "../format/sha256d.ts";
+import { newTxScan, scanTx, standardBytes } from "../format/tx-scan.ts";
+
+/** The parts of the real stores a test fills for our asset server to serve. */
+export interface ImportStores {
+  blobs: { put(hash: Uint8Array, type: "subtree" | "subtreeData" | "block", bytes: Uint8Array): Promise<void> };
+  txs: {
+    putTxs(
+      records: { hash: Uint8Array; standard: Uint8Array; extended?: Uint8Array; size: number; fee?: number }[],
+    ): Promise<void>;
+  };
+}
+
+export interface ImportedBlock {
+  hash: string;
+  subtrees: string[];
+  txCount: number;
+}
+
+function varint(n: number): number[] {
+  if (n < 0xfd) return [n];
+  if (n <= 0xffff) return [0xfd, n & 0xff, n >>> 8];
+  return [0xfe, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+}
+
+/**
+ * Stores a block the way the importer lays it out for the asset server: txs (all but the
+ * coinbase) in the tx store, full subtrees of `subtreeSize` leaves (placeholder at node 0 of the
+ * first) in the blob store, and the model block. `withData` also stores each `.subtreeData`, so
+ * the server streams the file instead of building it on demand.
+ */
+export async function importBlock(
+  stores: ImportStores,
+  block: { header: Uint8Array; txs: Uint8Array[]; height: number },
+  subtreeSize: number,
+  withData = false,
+): Promise<ImportedBlock> {
+  const scan = newTxScan();
+  const ids: Uint8Array[] = [];
+  const std: Uint8Array[] = [];
+  const records: { hash: Uint8Array; standard: Uint8Array; extended?: Uint8Array; size: number }[] = [];
+  for (const tx of block.txs) {
+    scanTx(tx, 0, tx.length, 1 << 30, scan);
+    const s = standardBytes(tx, 0, scan).slice();
+    const id = sha256dInto(s, new Uint8Array(32));
+    ids.push(id);
+    std.push(s);
+    if (ids.length > 1)
+      records.push({ hash: id, standard: s, extended: scan.extended ? tx : undefined, size: s.length });
+  }
+  await stores.txs.putTxs(records);
+  const subtreeHashes: Uint8Array[] = [];
+  for (let k = 0; k < ids.length; k += subtreeSize) {
+    const n = Math.min(subtreeSize, ids.length - k);
+    const nodes = new Uint8Array(n * 32);
+    for (let i = 0; i < n; i++) nodes.set(k + i === 0 ? new Uint8Array(32).fill(0xff) : ids[k + i]!, i * 32);
+    const root = merkleRoot(nodes);
+    const sizes = new Float64Array(n).map((_, i) => (k + i === 0 ? 0 : std[k + i]!.length));
+    await stores.blobs.put(root, "subtree", serializeFullSubtree(root, nodes, new Float64Array(n), sizes));
+    if (withData) await stores.blobs.put(root, "subtreeData", Buffer.concat(block.txs.slice(Math.max(1, k), k + n)));
+    subtreeHashes.push(root);
+  }
+  const size = 80 + varint(ids.length).length + std.reduce((a, s) => a + s.length, 0);
+  const model = Buffer.concat([
+    block.header,
+    Uint8Array.from([...varint(ids.length), ...varint(size), ...varint(subtreeHashes.length)]),
+    ...subtreeHashes,
+    std[0]!,
+    Uint8Array.from(varint(block.height)),
+  ]);
+  const hash = sha256dInto(block.header, new Uint8Array(32));
+  await stores.blobs.put(hash, "block", model);
+  return { hash: displayHexAt(hash), subtrees: subtreeHashes.map((h) => displayHexAt(h)), txCount: ids.length };
+}
+
+/** header and txs of a legacy wire block (`header | varint n | n txs`). */
+export function parseWireBlock(bytes: Uint8Array): { header: Uint8Array; txs: Uint8Array[] } {
+  const b = bytes[80]!;
+  let p = 81 + (b < 0xfd ? 0 : b === 0xfd ? 2 : 4);
+  const scan = newTxScan();
+  const txs: Uint8Array[] = [];
+  while (p < bytes.length) {
+    const end = scanTx(bytes, p, bytes.length, 1 << 30, scan);
+    txs.push(bytes.subarray(p, end));
+    p = end;
+  }
+  return { header: bytes.subarray(0, 80), txs };
+}
+
+/** A valid-looking standard tx of about `size` bytes with a unique random outpoint. */
+export function syntheticTx(size: number): Uint8Array {
+  const scripts = Math.max(2, size - 61);
+  const inLen = Math.min(200, Math.floor(scripts / 2));
+  const outLen = Math.min(250, scripts - inLen);
+  return Uint8Array.from([
+    1,
+    0,
+    0,
+    0,
+    1,
+    ...crypto.getRandomValues(new Uint8Array(32)),
+    0,
+    0,
+    0,
+    0,
+    inLen,
+    ...crypto.getRandomValues(new Uint8Array(inLen)),
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    1,
+    0x10,
+    0x27,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    outLen,
+    ...crypto.getRandomValues(new Uint8Array(outLen)),
+    0,
+    0,
+    0,
+    0,
+  ]);
+}
