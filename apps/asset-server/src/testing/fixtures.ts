@@ -141,6 +141,8 @@ export interface SeededSubtree {
   hash: Uint8Array;
   hex: string;
   txids: Uint8Array[];
+  /** Standard bytes of each tx, in node order. */
+  txs: Uint8Array[];
   /** The exact subtree_data an on-demand build must produce (standard txs in node order). */
   data: Uint8Array;
 }
@@ -174,5 +176,69 @@ export async function seedSubtree(
   }
   const { root, bytes } = fullFormSubtree(nodes);
   await stores.blobs.put(root, "subtree", bytes);
-  return { hash: root, hex: toDisplayHex(root), txids, data: Buffer.concat(txs) };
+  return { hash: root, hex: toDisplayHex(root), txids, txs, data: Buffer.concat(txs) };
+}
+
+function varintOf(n: number): Uint8Array {
+  if (n < 0xfd) return Uint8Array.of(n);
+  if (n <= 0xffff) return Uint8Array.of(0xfd, n & 0xff, n >>> 8);
+  return Uint8Array.of(0xfe, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+}
+
+export interface SeededBlock {
+  hash: Uint8Array;
+  hex: string;
+  /** Model block bytes as stored. */
+  model: Uint8Array;
+  /** The legacy wire block (no magic/size prefix) the server must reproduce byte for byte. */
+  wire: Uint8Array;
+  /** The reference's prefix: F9BEB4D9 + u32 LE (sizeInBytes + 80 + varint length). */
+  prefix: Uint8Array;
+  subtrees: SeededSubtree[];
+  coinbase: Uint8Array;
+}
+
+/**
+ * A block of `sizes.length` subtrees (the first with the coinbase placeholder at node 0), its txs
+ * and subtrees stored, and the model block stored under the header's hash.
+ */
+export async function seedBlock(stores: SeedStores, sizes: number[], height = 1000): Promise<SeededBlock> {
+  const subtrees: SeededSubtree[] = [];
+  for (let i = 0; i < sizes.length; i++) subtrees.push(await seedSubtree(stores, sizes[i]!, { placeholder: i === 0 }));
+  const coinbase = coinbaseTx(height);
+  const header = random(80).slice();
+  const txCount = 1 + sizes.reduce((a, b) => a + b, 0);
+  const body = Buffer.concat([coinbase, ...subtrees.map((s) => s.data)]);
+  const wire = Buffer.concat([header, varintOf(txCount), body]);
+  const sizeInBytes = wire.length;
+  const model = Buffer.concat([
+    header,
+    varintOf(txCount),
+    varintOf(sizeInBytes),
+    varintOf(subtrees.length),
+    ...subtrees.map((s) => s.hash),
+    coinbase,
+    varintOf(height),
+  ]);
+  const prefix = new Uint8Array(8);
+  prefix.set([0xf9, 0xbe, 0xb4, 0xd9]);
+  new DataView(prefix.buffer).setUint32(4, sizeInBytes + 80 + varintOf(txCount).length, true);
+  const hash = sha256d(header);
+  await stores.blobs.put(hash, "block", model);
+  return { hash, hex: toDisplayHex(hash), model, wire, prefix, subtrees, coinbase };
+}
+
+/** Extended Format (BIP-239) of a `randomTx`: marker after the version, prev satoshis + script per input. */
+export function toExtended(tx: Uint8Array, prevSatoshis = 1): Uint8Array {
+  const inputEnd = 5 + 36 + 1 + tx[41]! + 4;
+  const prev = new Uint8Array(10);
+  new DataView(prev.buffer).setBigUint64(0, BigInt(prevSatoshis), true);
+  prev.set([1, 0x51], 8);
+  return Buffer.concat([
+    tx.subarray(0, 4),
+    Buffer.from("0000000000ef", "hex"),
+    tx.subarray(4, inputEnd),
+    prev,
+    tx.subarray(inputEnd),
+  ]);
 }
