@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { sha256d, toDisplayHex } from "@subtreekit/subtree-stream";
 import { FileExistsError } from "@subtreekit/subtree-stream/bun";
 import { StorageError } from "../errors/storage-error.ts";
@@ -182,6 +182,20 @@ describe("FileBlobStore writes", () => {
     await a.abort(new Error("build failed"));
     expect(await store.exists(other, "subtreeData")).toBe(false);
     expect(readdirSync(join(store.root, toDisplayHex(other).slice(0, 2))).some((n) => n.endsWith(".tmp"))).toBe(false);
+  });
+
+  test("createWriter with tempName writes the body beside the blob under that name until commit", async () => {
+    const hash = newHash();
+    const final = store.path(hash, "subtreeData");
+    const name = `.${toDisplayHex(hash)}.subtreeData.p9.tmp`;
+    const w = await store.createWriter(hash, "subtreeData", { tempName: name });
+    expect(w.tempPath).toBe(join(dirname(final), name));
+    await w.write(body(30));
+    await w.flush();
+    expect(readFileSync(w.tempPath).subarray(8)).toEqual(Buffer.from(body(30)));
+    await w.commit();
+    expect(await store.get(hash, "subtreeData")).toEqual(body(30));
+    expect(readdirSync(dirname(final)).includes(name)).toBe(false);
   });
 
   test("delete removes the blob and its side files; a missing blob is not an error", async () => {

@@ -31,6 +31,11 @@ export interface BlobWriteOptions {
   /** Delete-at-height recorded (as `.dah`) before any data, so even a crash leaves a finite lifetime. */
   dah?: number;
   signal?: AbortSignal;
+  /**
+   * File name of the temp file (see the atomic file sink's `tempName`): lets another replica
+   * sharing the directory find a build in progress by a name it derives. Default: random.
+   */
+  tempName?: string;
 }
 
 /**
@@ -153,6 +158,7 @@ export class FileBlobStore {
     if (options.dah !== undefined) await writeDah(file, options.dah);
     const sinkOptions: Parameters<typeof createAtomicFileSink>[1] = { header: BLOB_MAGIC[type], fsync: this.fsync };
     if (options.signal) sinkOptions.signal = options.signal;
+    if (options.tempName !== undefined) sinkOptions.tempName = options.tempName;
     return createAtomicFileSink(file, sinkOptions);
   }
 

@@ -132,6 +132,28 @@ describe("createAtomicFileSink", () => {
     expect(readdirSync(dir)).toEqual(["d"]);
   });
 
+  test("tempName: the temp file has that name (another process can find it), is O_EXCL, and is swept", async () => {
+    const dir = tempDir();
+    const final = join(dir, "g.subtreeData");
+    const sink = await createAtomicFileSink(final, { header: MAGIC, tempName: ".g.subtreeData.p42.tmp" });
+    expect(sink.tempPath).toBe(join(dir, ".g.subtreeData.p42.tmp"));
+    await sink.write(pattern(100));
+    await sink.flush();
+    // What a reader that only knows the name sees while the write is in progress.
+    expect(new Uint8Array(readFileSync(join(dir, ".g.subtreeData.p42.tmp")))).toEqual(concat(MAGIC, pattern(100)));
+    const clash = await createAtomicFileSink(join(dir, "h"), { tempName: ".g.subtreeData.p42.tmp" }).catch((e) => e);
+    expect(clash.code).toBe("EEXIST");
+    await sink.commit();
+    expect(new Uint8Array(readFileSync(final))).toEqual(concat(MAGIC, pattern(100)));
+    expect(readdirSync(dir)).toEqual(["g.subtreeData"]);
+    const left = await createAtomicFileSink(join(dir, "i"), { tempName: ".i.p7.tmp" });
+    expect(await sweepTempFiles(dir)).toBe(1);
+    await left.abort();
+    for (const bad of ["x.tmp", "../.i.p7.tmp", ".i.p7"]) {
+      await expect(createAtomicFileSink(join(dir, "i"), { tempName: bad })).rejects.toBeInstanceOf(TypeError);
+    }
+  });
+
   test("a file published by someone else after open is not replaced", async () => {
     const dir = tempDir();
     const final = join(dir, "e");

@@ -1,13 +1,13 @@
 import { closeSync, fdatasyncSync, fsyncSync, openSync } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { ChangeNotifier } from "./change-notifier.ts";
 import { FileExistsError } from "./file-exists-error.ts";
 import { type Followable, type FollowOptions, followFile } from "./follow.ts";
 import { exists, fsyncDir, publishNoReplace } from "./publish.ts";
 import { SinkAbortedError } from "./sink-aborted-error.ts";
 import { SinkClosedError } from "./sink-closed-error.ts";
-import { tempPathFor } from "./temp-name.ts";
+import { TEMP_FILE_RE, tempPathFor } from "./temp-name.ts";
 
 /** Options of {@link createAtomicFileSink}. */
 export interface AtomicFileSinkOptions {
@@ -26,6 +26,13 @@ export interface AtomicFileSinkOptions {
    * see bytes only once flushed, so this is also how far they may lag. Default 1 MiB.
    */
   highWaterMark?: number;
+  /**
+   * File name of the temp file, in `finalPath`'s directory, instead of a random one. Why: another
+   * process (a replica sharing the directory) can then find and follow a build in progress by a
+   * name it derives itself. It must match {@link TEMP_FILE_RE} (so a crash's leftover is swept) and
+   * is created with O_EXCL: an existing file of that name rejects with EEXIST, never shared.
+   */
+  tempName?: string;
 }
 
 /** Lifecycle of a sink: open → committing → committed, or → aborted. */
@@ -61,6 +68,16 @@ export async function createAtomicFileSink(
 ): Promise<AtomicFileSink> {
   options.signal?.throwIfAborted();
   if (await exists(finalPath)) throw new FileExistsError(finalPath);
+  if (options.tempName !== undefined) {
+    const { tempName } = options;
+    if (!TEMP_FILE_RE.test(tempName) || basename(tempName) !== tempName) {
+      throw new TypeError(
+        `tempName must be a bare file name matching ${TEMP_FILE_RE}, got ${JSON.stringify(tempName)}`,
+      );
+    }
+    const tempPath = join(dirname(finalPath), tempName);
+    return new AtomicFileSink(finalPath, tempPath, openSync(tempPath, "wx", 0o644), options);
+  }
   for (let attempt = 1; ; attempt++) {
     const tempPath = tempPathFor(finalPath);
     let fd: number;
