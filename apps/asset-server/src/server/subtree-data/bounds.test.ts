@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { connect } from "node:net";
+import { seedBlock, seedSubtree } from "../../testing/fixtures.ts";
+import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { waitFor } from "../../testing/wait.ts";
+import { BATCH_BYTES } from "./body-channel.ts";
+
+let srv: TestServer | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+});
+
+describe("memory bounds and timeouts", () => {
+  test("a stalled client stalls the build: batches handed to the body stay bounded (counted)", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 500 });
+    const st = await seedSubtree(srv, 30_000, { txSize: 500 }); // 15 MB
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
+    expect(res.status).toBe(200);
+    await Bun.sleep(1000); // read nothing
+    const build = [...srv.asset.ctx.builds.values()][0]?.build;
+    expect(build).toBeDefined();
+    const handed = build!.origin.batches * BATCH_BYTES;
+    // Bun stops pulling at ~4 MiB in flight, plus socket buffers; far below the 15 MB subtree.
+    expect(handed).toBeLessThan(10 * 1024 * 1024);
+    expect(srv.asset.ctx.createSem.inUse).toBe(1);
+    const body = new Uint8Array(await res.arrayBuffer());
+    expect(Buffer.compare(body, st.data)).toBe(0);
+  }, 20_000);
+
+  test("idleTimeout does not cut a slow but reading client", async () => {
+    srv = await startTestServer({ asset_idle_timeout_s: 1, asset_subtreeDataStreamingChunkSize: 500 });
+    const st = await seedSubtree(srv, 6_000, { txSize: 500 }); // 3 MB
+    const u = new URL(`${srv.api}/subtree_data/${st.hex}`);
+    // Reads ~1 MB/s for ~3 s (3× the idle timeout) by pausing the socket between reads.
+    const got = await new Promise<number>((resolve) => {
+      let n = 0;
+      const s = connect(Number(u.port), u.hostname, () =>
+        s.write(`GET ${u.pathname} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+      );
+      s.on("data", (d: Buffer) => {
+        n += d.length;
+        s.pause();
+        setTimeout(() => s.resume(), (d.length / (1024 * 1024)) * 1000);
+      });
+      s.on("close", () => resolve(n));
+    });
+    expect(got).toBeGreaterThan(st.data.length);
+  }, 30_000);
+
+  test("reader permit wait times out → 503 + Retry-After", async () => {
+    srv = await startTestServer({
+      asset_concurrency_get_subtree_data_reader: 1,
+      asset_semaphore_timeout_ms: 100,
+      asset_subtree_data_retry_after_s: 2,
+    });
+    const st = await seedSubtree(srv, 10);
+    await (await fetch(`${srv.api}/subtree_data/${st.hex}`)).arrayBuffer();
+    const held = srv.asset.ctx.readerSem.tryAcquire()!;
+    try {
+      const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("2");
+    } finally {
+      held.release();
+    }
+    expect((await fetch(`${srv.api}/subtree_data/${st.hex}`)).status).toBe(200);
+  });
+
+  test("on-demand .dah = highest stored block height + retention; a height rise prunes expired files", async () => {
+    srv = await startTestServer({ global_blockHeightRetention: 10 });
+    await seedBlock(srv, [5], 500);
+    await srv.asset.ctx.height.scan();
+    expect(srv.asset.ctx.height.current).toBe(500);
+    const st = await seedSubtree(srv, 20);
+    await (await fetch(`${srv.api}/subtree_data/${st.hex}`)).arrayBuffer();
+    expect(await srv.blobs.getDAH(st.hash, "subtreeData")).toBe(510);
+    srv.asset.ctx.height.observe(510);
+    await waitFor(async () => !(await srv!.blobs.exists(st.hash, "subtreeData")), 5000, "pruned");
+    await srv.asset.ctx.height.idle();
+  });
+});
