@@ -1,0 +1,199 @@
+#!/usr/bin/env bun
+// The storm: admission control against the OOM it exists to prevent (issue 9).
+//
+// Starts the real asset server (child process, embedded default: SQLite + files) over a seeded
+// block whose subtree data is not built, sends N peers at it with the production retry policy
+// (Zipf-skewed subtree choice, a share reading slowly, every body verified), samples the server's
+// RSS every 100 ms from /proc, and does it twice: create cap 4, then unlimited (cap 0, the
+// pre-fix behaviour), which stops itself at a safety limit. Prints both side by side and writes
+// docs/storm.svg (RSS over time) and docs/storm.md (the table of this run).
+//
+//   bun run bench:storm [--peers 200] [--subtrees 40 --txs 20000 --tx-bytes 2000] [--help]
+import { writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { makePlans } from "./storm/plans.ts";
+import { comparisonTable, failureReasons, summarize, verdicts } from "./storm/report.ts";
+import { type RunResult, runOnce } from "./storm/run-once.ts";
+import { seedCached } from "./storm/seed-cache.ts";
+import { GIB, MIB } from "./storm/stats.ts";
+import { lineChartSvg } from "./storm/svg-chart.ts";
+
+const REPO = resolve(import.meta.dir, "..");
+const FLAGS = {
+  subtrees: { type: "string", default: "40" },
+  txs: { type: "string", default: "20000" },
+  "tx-bytes": { type: "string", default: "2000" },
+  seed: { type: "string", default: "1" },
+  peers: { type: "string", default: "200" },
+  zipf: { type: "string", default: "1.0" },
+  "slow-share": { type: "string", default: "0.2" },
+  "slow-mib-s": { type: "string", default: "1" },
+  "spread-ms": { type: "string", default: "1000" },
+  cap: { type: "string", default: "4" },
+  "limit-gib": { type: "string", default: "6" },
+  "sample-ms": { type: "string", default: "100" },
+  "no-docs": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-bytes 2000] [--seed 1]
+       [--peers 200] [--zipf 1.0] [--slow-share 0.2] [--slow-mib-s 1] [--spread-ms 1000]
+       [--cap 4] [--limit-gib 6] [--sample-ms 100] [--no-docs]`;
+
+const { values } = parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true });
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const num = (key: keyof typeof FLAGS): number => {
+  const n = Number(values[key]);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${key} must be a non-negative number, got ${JSON.stringify(values[key])}\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+};
+const p = {
+  subtrees: num("subtrees"),
+  txs: num("txs"),
+  txBytes: num("tx-bytes"),
+  seed: num("seed"),
+  peers: num("peers"),
+  zipf: num("zipf"),
+  slowShare: num("slow-share"),
+  slowBytesPerS: num("slow-mib-s") * MIB,
+  spreadMs: num("spread-ms"),
+  cap: num("cap"),
+  limitBytes: num("limit-gib") * GIB,
+  sampleMs: num("sample-ms"),
+};
+
+const t0 = performance.now();
+const workRoot = join(tmpdir(), "subtreekit-storm");
+await mkdir(workRoot, { recursive: true });
+console.log(`seeding ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (cached under the OS temp dir)…`);
+const seeded = await seedCached({ subtrees: p.subtrees, txs: p.txs, txBytes: p.txBytes, seed: p.seed, repoRoot: REPO });
+console.log(seeded.seededS > 0 ? `seeded in ${seeded.seededS.toFixed(1)} s` : "reused the cached seed");
+// Both runs start with the tx store in the page cache, so neither pays the cold read alone.
+{
+  const reader = Bun.file(seeded.txStorePath).stream().getReader();
+  while (!(await reader.read()).done) {
+    // read through
+  }
+}
+const plans = makePlans({
+  subtrees: seeded.subtrees,
+  peers: p.peers,
+  zipfS: p.zipf,
+  slowShare: p.slowShare,
+  spreadMs: p.spreadMs,
+  seed: p.seed,
+});
+
+const runs: RunResult[] = [];
+for (const [label, cap] of [
+  ["capped", p.cap],
+  ["unlimited", 0],
+] as const) {
+  console.log(`\nrun ${label}: asset_concurrency_subtree_data_create=${cap}, ${p.peers} peers…`);
+  const r = await runOnce({
+    label,
+    cap,
+    seeded,
+    repoRoot: REPO,
+    workRoot,
+    plans,
+    slowBytesPerS: p.slowBytesPerS,
+    limitBytes: p.limitBytes,
+    sampleMs: p.sampleMs,
+  });
+  const s = summarize(r);
+  console.log(
+    `  done in ${(r.wallMs / 1000).toFixed(1)} s: peak ${(r.peakBytes / MIB).toFixed(0)} MiB, ${s.succeeded} ok / ${s.failed} failed${r.stopped ? ", STOPPED at the safety limit" : ""}`,
+  );
+  runs.push(r);
+}
+const [capped, unlimited] = runs as [RunResult, RunResult];
+
+const table = comparisonTable(capped, unlimited);
+console.log(`\n${table}\n`);
+const rssRatio = unlimited.peakBytes / capped.peakBytes;
+const wallRatio = capped.wallMs / unlimited.wallMs;
+console.log(`peak RSS unlimited ÷ capped: ${rssRatio.toFixed(2)} ×`);
+console.log(
+  unlimited.stopped
+    ? "wall capped ÷ unlimited: - (unlimited was stopped at the safety limit and did not finish)"
+    : `wall capped ÷ unlimited: ${wallRatio.toFixed(2)} ×`,
+);
+for (const r of runs) {
+  const reasons = failureReasons(r);
+  if (reasons.length) {
+    console.log(`\n${r.label} failures:`);
+    for (const [why, n] of reasons) console.log(`  ${n} × ${why}`);
+  }
+  if (r.warnings.length) console.log(`\n${r.label}: the server logged ${r.warnings.length} warnings`);
+}
+const goals = verdicts(capped, unlimited);
+console.log("\ngoals:");
+for (const g of goals) console.log(`  ${g.met ? "met    " : "NOT met"}  ${g.goal}: ${g.detail}`);
+const totalS = (performance.now() - t0) / 1000;
+console.log(`\ntotal time ${totalS.toFixed(0)} s (seed ${seeded.seededS.toFixed(0)} s)`);
+
+if (!values["no-docs"]) {
+  const toPoints = (r: RunResult) => r.samples.map((s) => ({ x: s.tMs / 1000, y: s.bytes / MIB }));
+  const svg = lineChartSvg({
+    title: "Asset server RSS during the storm",
+    subtitle: `${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B, Zipf s=${p.zipf}, ${Math.round(p.slowShare * 100)} % read at ${p.slowBytesPerS / MIB} MiB/s`,
+    xLabel: "seconds since the server started",
+    yLabel: "RSS of the server process tree (MiB)",
+    series: [
+      {
+        label: `create cap ${p.cap} (peak ${(capped.peakBytes / MIB).toFixed(0)} MiB)`,
+        color: "#1f77b4",
+        points: toPoints(capped),
+      },
+      {
+        label: `unlimited (peak ${(unlimited.peakBytes / MIB).toFixed(0)} MiB)`,
+        color: "#d62728",
+        points: toPoints(unlimited),
+        ...(unlimited.stopped ? { endNote: "stopped at the safety limit" } : {}),
+      },
+    ],
+    hlines: [
+      { y: p.limitBytes / MIB, label: `safety limit ${p.limitBytes / GIB} GiB`, color: "#d62728" },
+      { y: 512, label: "512 MiB goal for the capped run", color: "#1f77b4" },
+    ],
+  });
+  writeFileSync(join(REPO, "docs/storm.svg"), svg);
+  const bunVersion = Bun.version;
+  const md = [
+    "# The storm: measured",
+    "",
+    "Written by `bun run bench:storm`; do not edit by hand. The chart is [storm.svg](storm.svg).",
+    "",
+    `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Bun ${bunVersion}, ${cpus().length} CPUs, ${(totalmem() / GIB).toFixed(0)} GiB RAM.`,
+    `Load: ${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (seed ${p.seed}), Zipf s=${p.zipf},`,
+    `${Math.round(p.slowShare * 100)} % of peers read at ${p.slowBytesPerS / MIB} MiB/s, starts spread over ${p.spreadMs} ms,`,
+    `safety limit ${p.limitBytes / GIB} GiB, RSS sampled every ${p.sampleMs} ms.`,
+    "",
+    comparisonTable(capped, unlimited, true),
+    "",
+    `Peak RSS unlimited ÷ capped: **${rssRatio.toFixed(2)} ×**. Wall capped ÷ unlimited: **${unlimited.stopped ? "unlimited did not finish" : `${wallRatio.toFixed(2)} ×`}**.`,
+    "",
+    "| goal | met | measured |",
+    "|---|---|---|",
+    ...goals.map((g) => `| ${g.goal} | ${g.met ? "yes" : "**no**"} | ${g.detail} |`),
+    "",
+    ...runs.flatMap((r) => {
+      const reasons = failureReasons(r);
+      return reasons.length
+        ? [`Failures of the ${r.label} run:`, "", ...reasons.map(([why, n]) => `- ${n} × \`${why}\``), ""]
+        : [];
+    }),
+  ].join("\n");
+  writeFileSync(join(REPO, "docs/storm.md"), md);
+  console.log("wrote docs/storm.svg and docs/storm.md");
+}

@@ -1,0 +1,111 @@
+import type { RunResult } from "./run-once.ts";
+import { fmtBytes, fmtMiB, fmtS, percentile } from "./stats.ts";
+import { formatTable } from "./table.ts";
+
+/** Figures derived from a run that the table, the goals and the README all use. */
+export function summarize(r: RunResult) {
+  const ok = r.peers.filter((p) => p.ok);
+  const times = ok.map((p) => p.ms);
+  return {
+    succeeded: ok.length,
+    failed: r.peers.length - ok.length,
+    retries: r.peers.reduce((n, p) => n + Math.max(0, p.attempts - 1), 0),
+    peer503: r.peers.reduce((n, p) => n + p.got503, 0),
+    verifiedBytes: r.peers.reduce((n, p) => n + p.bytes, 0),
+    distinct: new Set(r.peers.map((p) => p.subtree)).size,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    max: times.length ? Math.max(...times) : Number.NaN,
+  };
+}
+
+/** Failure reasons, counted (first 80 characters of each peer's error). */
+export function failureReasons(r: RunResult): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const p of r.peers) {
+    if (p.ok || !p.error) continue;
+    const key = p.error
+      .replace(/[0-9a-f]{64}/g, "<hash>")
+      .replace(/\d+(\.\d+)?/g, "N")
+      .slice(0, 80);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]);
+}
+
+export interface Verdict {
+  goal: string;
+  met: boolean;
+  detail: string;
+}
+
+/** The goals of issue 9, each with the measured figure that decides it. */
+export function verdicts(capped: RunResult, unlimited: RunResult): Verdict[] {
+  const c = summarize(capped);
+  const wallRatio = capped.wallMs / unlimited.wallMs;
+  const rssRatio = unlimited.peakBytes / capped.peakBytes;
+  return [
+    {
+      goal: "capped: every peer succeeds",
+      met: c.failed === 0,
+      detail: `${c.failed} of ${capped.peers.length} failed`,
+    },
+    {
+      goal: "capped: peak RSS < 512 MiB",
+      met: capped.peakBytes < 512 * 1024 * 1024,
+      detail: fmtMiB(capped.peakBytes),
+    },
+    {
+      goal: "capped: wall ≤ 1.5 × unlimited (or unlimited did not finish)",
+      met: unlimited.stopped || wallRatio <= 1.5,
+      detail: unlimited.stopped ? "unlimited was stopped at the safety limit" : `${wallRatio.toFixed(2)} ×`,
+    },
+    {
+      goal: "unlimited: peak RSS ≥ 5 × capped, or hit the safety limit",
+      met: unlimited.stopped || rssRatio >= 5,
+      detail: `${rssRatio.toFixed(2)} ×${unlimited.stopped ? ", hit the limit" : ""}`,
+    },
+    {
+      goal: "capped followers: builds started ≤ distinct subtrees requested",
+      met: capped.buildsStarted <= c.distinct,
+      detail: `${capped.buildsStarted} builds, ${c.distinct} distinct subtrees`,
+    },
+    {
+      goal: "capped followers: far fewer 503s than peers (< peers / 2)",
+      met: capped.served503 < capped.peers.length / 2,
+      detail: `${capped.served503} 503s for ${capped.peers.length} peers`,
+    },
+  ];
+}
+
+/** The side-by-side table of both runs (text for the terminal, or Markdown for docs). */
+export function comparisonTable(capped: RunResult, unlimited: RunResult, markdown = false): string {
+  const c = summarize(capped);
+  const u = summarize(unlimited);
+  const runs = [
+    [capped, c],
+    [unlimited, u],
+  ] as const;
+  const row = (name: string, f: (r: RunResult, s: typeof c) => string) => [name, ...runs.map(([r, s]) => f(r, s))];
+  const rows = [
+    row("peak RSS (server + children)", (r) => fmtMiB(r.peakBytes)),
+    row("RSS at end", (r) => fmtMiB(r.endBytes)),
+    row("RSS at start", (r) => fmtMiB(r.baselineBytes)),
+    row("stopped at safety limit", (r) => (r.stopped ? `yes, at ${fmtS(r.stoppedAtMs ?? 0)}` : "no")),
+    row("peers succeeded / failed", (_, s) => `${s.succeeded} / ${s.failed}`),
+    row("503s served (server /metrics)", (r) => String(r.served503)),
+    row("503s seen by peers", (_, s) => String(s.peer503)),
+    row("retries made", (_, s) => String(s.retries)),
+    row("builds started (server /metrics)", (r) => String(r.buildsStarted)),
+    row("distinct subtrees requested", (_, s) => String(s.distinct)),
+    row("requests that followed a build", (r) => String(r.followed)),
+    row("bytes served (server /metrics)", (r) => fmtBytes(r.bytesServed)),
+    row("bytes verified by peers", (_, s) => fmtBytes(s.verifiedBytes)),
+    row("fetch time p50 (succeeded peers)", (_, s) => fmtS(s.p50)),
+    row("fetch time p99", (_, s) => fmtS(s.p99)),
+    row("fetch time max", (_, s) => fmtS(s.max)),
+    row("wall time", (r) => fmtS(r.wallMs)),
+  ];
+  const header = ["", `${capped.label} (cap=${capped.cap})`, `${unlimited.label} (cap=${unlimited.cap})`];
+  return formatTable(header, rows, markdown);
+}

@@ -1,0 +1,143 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { PeerPlan, PeerResult } from "./peer.ts";
+import type { PeersConfig, PeersReport } from "./peers-main.ts";
+import { type PromSample, scrapeMetrics, sumMetric } from "./prometheus.ts";
+import { type RssSample, RssSampler } from "./rss-sampler.ts";
+import type { SeededData } from "./seed-cache.ts";
+import { startServerProcess } from "./server-process.ts";
+
+export interface RunOptions {
+  label: string;
+  /** `asset_concurrency_subtree_data_create`: 0 = unlimited (the pre-fix behaviour). */
+  cap: number;
+  seeded: SeededData;
+  repoRoot: string;
+  /** Where the per-run blob directory is made (a fresh one each run). */
+  workRoot: string;
+  plans: PeerPlan[];
+  slowBytesPerS: number;
+  /** Server RSS above which the run is stopped (server SIGKILLed, peers aborted). */
+  limitBytes: number;
+  sampleMs: number;
+}
+
+export interface RunResult {
+  label: string;
+  cap: number;
+  samples: RssSample[];
+  baselineBytes: number;
+  peakBytes: number;
+  endBytes: number;
+  /** The safety stop fired (server killed at `stoppedAtMs` of the sampler's clock). */
+  stopped: boolean;
+  stoppedAtMs?: number;
+  peers: PeerResult[];
+  wallMs: number;
+  /** From the server's /metrics (last scrape; the stopped run's is from ≤ 1 s before the stop). */
+  served503: number;
+  buildsStarted: number;
+  followed: number;
+  bytesServed: number;
+  /** Lines the server logged at warn or above. */
+  warnings: string[];
+}
+
+/**
+ * One storm: a fresh copy of the seeded blob directory (subtrees and the block, no subtree data,
+ * so every subtree must be built on demand), the real server as a child process with the given
+ * create cap, the peers as another child process, RSS sampled every `sampleMs`, /metrics scraped
+ * every second. Ends when every peer is done, or when RSS passes the limit.
+ */
+export async function runOnce(o: RunOptions): Promise<RunResult> {
+  const runDir = mkdtempSync(join(o.workRoot, `run-cap${o.cap}-`));
+  const blobDir = join(runDir, "blobs");
+  // Subtrees and the block only; a subtreeData file (or its temp) would skip the build.
+  cpSync(o.seeded.blobDir, blobDir, { recursive: true, filter: (src) => !/\.subtreeData/.test(src) });
+  const server = await startServerProcess({
+    mainPath: resolve(o.repoRoot, "apps/asset-server/src/main.ts"),
+    cwd: runDir,
+    env: {
+      txstore: `sqlite://${o.seeded.txStorePath}`,
+      subtreestore: `file://${blobDir}`,
+      asset_concurrency_subtree_data_create: String(o.cap),
+      logLevel: "warn",
+    },
+  });
+  let stopped = false;
+  let stoppedAtMs: number | undefined;
+  let peersProc: ReturnType<typeof Bun.spawn> | undefined;
+  const sampler = new RssSampler(server.pid, {
+    intervalMs: o.sampleMs,
+    onSample: (s) => {
+      if (stopped || s.bytes <= o.limitBytes) return;
+      // The OOM this benchmark reproduces: stop before the machine does.
+      stopped = true;
+      stoppedAtMs = s.tMs;
+      server.proc.kill("SIGKILL");
+      peersProc?.kill("SIGTERM");
+    },
+  });
+  const baselineBytes = sampler.lastBytes;
+  let lastMetrics: PromSample[] | undefined = await scrapeMetrics(server.url);
+  let scraping = true;
+  const scraper = (async () => {
+    while (scraping && !stopped) {
+      await Bun.sleep(1000);
+      if (!scraping || stopped) break;
+      const m = await scrapeMetrics(server.url, 900);
+      if (m && !stopped) lastMetrics = m;
+    }
+  })();
+  try {
+    const config: PeersConfig = { api: server.api, plans: o.plans, slowBytesPerS: o.slowBytesPerS };
+    peersProc = Bun.spawn(
+      [process.execPath, resolve(o.repoRoot, "bench/storm/peers-main.ts"), JSON.stringify(config)],
+      {
+        cwd: o.repoRoot,
+        stdout: "pipe",
+        stderr: "inherit",
+      },
+    );
+    const out = await new Response(peersProc.stdout as ReadableStream<Uint8Array>).text();
+    await peersProc.exited;
+    const line = out.trim().split("\n").at(-1);
+    if (!line) throw new Error(`peer process exited with ${peersProc.exitCode} and no report`);
+    const report = JSON.parse(line) as PeersReport;
+    const endBytes = sampler.lastBytes;
+    scraping = false;
+    await scraper;
+    if (!stopped) lastMetrics = (await scrapeMetrics(server.url)) ?? lastMetrics;
+    sampler.stop();
+    const m = lastMetrics ?? [];
+    const created = "teranode_asset_repository_subtree_data_created_total";
+    return {
+      label: o.label,
+      cap: o.cap,
+      samples: sampler.samples,
+      baselineBytes,
+      peakBytes: sampler.peakBytes,
+      endBytes,
+      stopped,
+      ...(stoppedAtMs === undefined ? {} : { stoppedAtMs }),
+      peers: report.results,
+      wallMs: report.wallMs,
+      served503: sumMetric(m, "teranode_asset_http_get_subtree_data", { operation: "Service Unavailable" }),
+      buildsStarted:
+        sumMetric(m, created, { source: "on_demand_created" }) +
+        sumMetric(m, created, { source: "write_failed" }) +
+        sumMetric(m, created, { source: "client_gone" }) +
+        sumMetric(m, "subtreekit_asset_builds_in_flight"),
+      followed: sumMetric(m, created, { source: "followed" }),
+      bytesServed: sumMetric(m, "subtreekit_asset_bytes_streamed_total"),
+      warnings: server.warnings,
+    };
+  } finally {
+    scraping = false;
+    sampler.stop();
+    peersProc?.kill("SIGKILL");
+    if (!stopped) await server.stop();
+    else await server.kill();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
