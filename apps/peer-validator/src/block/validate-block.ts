@@ -34,8 +34,11 @@ export async function validateBlock(o: ValidateBlockOptions): Promise<BlockResul
   const hex = o.hash.toLowerCase();
   if (await s.blobStore.exists(hash, "block", { signal: s.signal }))
     return { hash: hex, height: -1, txCount: 0, stored: false, subtrees: [] };
-  const fetched = await s.peers.tryEach(`block ${hex}`, s.signal, (peer) => fetchBlock(s, peer, hash, hex));
-  return validateFetchedBlock(s, fetched, o.concurrency ?? 4);
+  // a merkle mismatch means the block's subtree list was wrong (subtrees are content-addressed and
+  // verified): that peer is marked bad and the block is taken from the next one
+  return s.peers.tryEach(`block ${hex}`, s.signal, async (peer) =>
+    validateFetchedBlock(s, await fetchBlock(s, peer, hash, hex), o.concurrency ?? 4),
+  );
 }
 
 /** The subtree and merkle half of validateBlock, for a block already fetched (catchup). */

@@ -1,3 +1,4 @@
+import { blockMerkleRoot } from "../format/block-merkle.ts";
 import { serializeFullSubtree } from "../format/full-subtree.ts";
 import { merkleRoot } from "../format/merkle.ts";
 import { displayHexAt, sha256dInto } from "../format/sha256d.ts";
@@ -15,6 +16,8 @@ export interface ImportStores {
 
 export interface ImportedBlock {
   hash: string;
+  /** The hash, internal order (a `link.prev` for the next block). */
+  raw: Uint8Array;
   subtrees: string[];
   txCount: number;
 }
@@ -36,6 +39,8 @@ export async function importBlock(
   block: { header: Uint8Array; txs: Uint8Array[]; height: number },
   subtreeSize: number,
   withData = false,
+  /** Make a synthetic header consistent: set its prev hash and its merkle root from the subtrees. */
+  link?: { prev: Uint8Array },
 ): Promise<ImportedBlock> {
   const scan = newTxScan();
   const ids: Uint8Array[] = [];
@@ -52,6 +57,8 @@ export async function importBlock(
   }
   await stores.txs.putTxs(records);
   const subtreeHashes: Uint8Array[] = [];
+  const shapes: { root: Uint8Array; leaves: number }[] = [];
+  let firstNodes = new Uint8Array(32);
   for (let k = 0; k < ids.length; k += subtreeSize) {
     const n = Math.min(subtreeSize, ids.length - k);
     const nodes = new Uint8Array(n * 32);
@@ -61,18 +68,30 @@ export async function importBlock(
     await stores.blobs.put(root, "subtree", serializeFullSubtree(root, nodes, new Float64Array(n), sizes));
     if (withData) await stores.blobs.put(root, "subtreeData", Buffer.concat(block.txs.slice(Math.max(1, k), k + n)));
     subtreeHashes.push(root);
+    shapes.push({ root, leaves: n });
+    if (k === 0) firstNodes = nodes;
+  }
+  const header = block.header.slice();
+  if (link) {
+    header.set(link.prev, 4);
+    header.set(blockMerkleRoot(firstNodes, ids[0]!, shapes), 36);
   }
   const size = 80 + varint(ids.length).length + std.reduce((a, s) => a + s.length, 0);
   const model = Buffer.concat([
-    block.header,
+    header,
     Uint8Array.from([...varint(ids.length), ...varint(size), ...varint(subtreeHashes.length)]),
     ...subtreeHashes,
     std[0]!,
     Uint8Array.from(varint(block.height)),
   ]);
-  const hash = sha256dInto(block.header, new Uint8Array(32));
+  const hash = sha256dInto(header, new Uint8Array(32));
   await stores.blobs.put(hash, "block", model);
-  return { hash: displayHexAt(hash), subtrees: subtreeHashes.map((h) => displayHexAt(h)), txCount: ids.length };
+  return {
+    hash: displayHexAt(hash),
+    raw: hash,
+    subtrees: subtreeHashes.map((h) => displayHexAt(h)),
+    txCount: ids.length,
+  };
 }
 
 /** header and txs of a legacy wire block (`header | varint n | n txs`). */
