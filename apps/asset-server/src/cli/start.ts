@@ -1,5 +1,103 @@
-// Placeholder: the `start` command is implemented by a later issue (issue 7).
-export async function run(_argv: string[]): Promise<number> {
-  console.error("subtreekit-asset start: not implemented yet");
-  return 2;
+import { parseArgs } from "node:util";
+import { isSettingsError } from "@subtreekit/settings";
+import { type OpenedStores, openStores } from "../import/open-stores.ts";
+import { seed } from "../seed/seed.ts";
+import { createAssetServer } from "../server/create.ts";
+import { createLogger, flushLogger } from "../server/logger.ts";
+import { parseListen } from "./listen.ts";
+import { startBanner } from "./start-banner.ts";
+import { type DemoTarget, latestBlock } from "./start-latest-block.ts";
+
+const USAGE = "usage: subtreekit-asset start [--port N] [--host H]";
+
+/** Size of the demo block seeded into an empty store: small enough to seed in well under a second. */
+export const DEMO = { subtrees: 4, txs: 1000, txBytes: 250, seed: 1 } as const;
+
+/**
+ * `start` (the root `bun start`): `serve` on the embedded default (`./data` under the current
+ * directory, or whatever settings say); when the tx store is empty it first seeds a small demo
+ * block, so a fresh clone has something to serve. Prints the URL it listens on (with `--port 0`
+ * or `asset_httpListenAddress=:0`, the port the OS picked) and commands to try. A second start
+ * finds the data and does not seed again. Runs until SIGINT/SIGTERM.
+ */
+export async function run(argv: string[], options: { cwd?: string } = {}): Promise<number> {
+  let values: { port?: string; host?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { port: { type: "string" }, host: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (err) {
+    console.error(`start: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let stores: OpenedStores;
+  try {
+    stores = await openStores({ cwd: options.cwd });
+  } catch (err) {
+    console.error(
+      `start: ${isSettingsError(err) ? err.message : `could not open the stores: ${(err as Error).message}`}`,
+    );
+    return 1;
+  }
+  const { settings, txStore, blobStore } = stores;
+  let listen: { hostname: string; port: number };
+  try {
+    listen = parseListen(settings.asset_httpListenAddress);
+    if (values.host !== undefined) listen.hostname = values.host;
+    if (values.port !== undefined) {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`bad --port ${values.port}`);
+      listen.port = port;
+    }
+  } catch (err) {
+    console.error(`start: ${(err as Error).message}\n${USAGE}`);
+    await stores.close();
+    return 2;
+  }
+
+  let target: DemoTarget | undefined;
+  if ((await txStore.count()) === 0) {
+    const t0 = performance.now();
+    const made = await seed({ txStore, blobStore, ...DEMO });
+    target = { block: made.block, height: made.height, subtrees: made.subtrees };
+    const ms = Math.round(performance.now() - t0);
+    console.log(
+      `empty store: seeded a demo block ${made.block} (${DEMO.subtrees} subtrees × ${DEMO.txs} txs) in ${ms} ms`,
+    );
+  } else {
+    target = await latestBlock(blobStore.root);
+  }
+
+  await blobStore.sweepTempFiles();
+  const logger = createLogger(settings.logLevel);
+  const asset = createAssetServer({ settings, txStore, blobStore, logger });
+  const running = await asset.listen(listen);
+  const host = !listen.hostname || listen.hostname === "0.0.0.0" ? "localhost" : listen.hostname;
+  const base = `http://${host.includes(":") ? `[${host}]` : host}:${running.port}`;
+  console.log(startBanner(base, settings.asset_apiPrefix, target).join("\n"));
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      asset
+        .shutdown()
+        .catch((err) => logger.error({ err: String(err) }, "shutdown error"))
+        .then(() => stores.close())
+        .finally(resolve);
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+  flushLogger(logger);
+  return 0;
 }
+
+if (import.meta.main) process.exit(await run(process.argv.slice(2)));
