@@ -50,7 +50,7 @@ export interface SeedOptions {
   subtrees: number;
   /** Nodes per subtree (the first subtree's node 0 is the coinbase placeholder). */
   txs: number;
-  /** About how big each tx is, in bytes (at least ~215: one input, two outputs). */
+  /** About how big each tx is, in bytes (exactly, from 204 up: one input, two outputs). */
   txBytes: number;
   /** PRNG seed: the same seed (and sizes) gives the same txs, subtrees and block. Default 1. */
   seed?: number;

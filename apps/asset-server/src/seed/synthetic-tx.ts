@@ -16,7 +16,7 @@ const dataScriptLen = (pad: number) => 2 + pushOpLen(pad) + pad;
 const totalFor = (pad: number) => FIXED_BYTES + 8 + varintLen(dataScriptLen(pad)) + dataScriptLen(pad);
 
 /**
- * Makes standard transactions of about `txBytes` bytes (exactly, from ~215 bytes up): one input
+ * Makes standard transactions of about `txBytes` bytes (exactly, from 204 bytes up): one input
  * spending a random outpoint, one P2PKH output and an `OP_FALSE OP_RETURN` data output whose
  * push pads the tx to size. Signatures are random bytes — the txs parse and hash like real ones,
  * which is all serving and peer validation look at; nobody executes their scripts.
