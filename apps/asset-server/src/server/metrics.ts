@@ -8,6 +8,7 @@ export type CreatedSource =
   | "on_demand_created"
   | "file_existed"
   | "followed"
+  | "followed_remote"
   | "write_failed"
   | "client_gone"
   | "creation_failed";
@@ -94,7 +95,11 @@ export class AssetMetrics {
   }
 
   createdInc(source: CreatedSource): void {
-    const ok = source === "on_demand_created" || source === "file_existed" || source === "followed";
+    const ok =
+      source === "on_demand_created" ||
+      source === "file_existed" ||
+      source === "followed" ||
+      source === "followed_remote";
     this.created.inc({ result: ok ? "success" : "error", source });
   }
 }

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
@@ -23,13 +24,16 @@ export async function serveExistingFile(
   hash: Uint8Array,
   log: RequestLog,
   signal: AbortSignal,
+  known?: number,
 ): Promise<Response> {
   const permit = await acquireReader(ctx, signal);
   try {
-    const file = Bun.file(ctx.blobs.path(hash, "subtreeData"));
-    // Pruned between `exists` and here: answer as if it never existed.
-    if (!(await file.exists())) throw new AssetHttpError("NOT_FOUND", "subtree data not found");
-    const size = file.size - HEADER_BYTES;
+    const path = ctx.blobs.path(hash, "subtreeData");
+    const fileSize = known ?? (await sizeOf(path));
+    // Pruned between the check and here: answer as if it never existed.
+    if (fileSize < 0) throw new AssetHttpError("NOT_FOUND", "subtree data not found");
+    const file = Bun.file(path);
+    const size = fileSize - HEADER_BYTES;
     if (size <= 0) throw new AssetHttpError("INTERNAL", "subtree data file is empty");
     log.outcome = "file";
     ctx.metrics.bytesStreamed.inc({ source: "file" }, size);
@@ -39,5 +43,15 @@ export async function serveExistingFile(
     });
   } finally {
     permit.release();
+  }
+}
+
+/** File size, or -1 when absent: one `stat` answers both "exists?" and "how big?". */
+export async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return -1;
+    throw err;
   }
 }
