@@ -17,6 +17,8 @@ export interface BuildOptions {
   chunkSize: number;
   concurrency: number;
   finishOnDisconnect: boolean;
+  /** After a failed build's temp file is gone, before the permit is released (e.g. remove the `.dah`). */
+  afterAbort?: () => Promise<void>;
   /** Once, when the build has settled and its permit is released. */
   onSettled: (outcome: BuildOutcome) => void;
 }
@@ -106,6 +108,7 @@ export class SubtreeDataBuild {
       outcome = { ok: true, ...result };
     } catch (error) {
       await o.sink.abort(error).catch(() => {});
+      await o.afterAbort?.().catch(() => {});
       this.origin.fail(error);
       const code = error instanceof BuildAbortedError ? error.code : undefined;
       outcome = {
