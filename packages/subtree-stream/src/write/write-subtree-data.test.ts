@@ -242,6 +242,24 @@ describe("writeSubtreeData: failures", () => {
     expect(writes).toBe(1);
   });
 
+  test("a sink whose write aborts the signal and then hangs: rejects with the reason", async () => {
+    const ac = new AbortController();
+    const { source } = countingSource();
+    const reason = new Error("gone during write");
+    const run = writeSubtreeData({
+      nodes: nodeChunks(hashes(10)),
+      source,
+      sink: {
+        write() {
+          ac.abort(reason);
+          return new Promise<void>(() => {});
+        },
+      },
+      signal: ac.signal,
+    });
+    await expect(run).rejects.toBe(reason);
+  });
+
   test("a source answering with the wrong number of txs is a TypeError, nothing written", async () => {
     const { sink, parts } = collectingSink();
     const source: TxSource = { getTxs: async (hs) => hs.slice(1).map((h) => txOf(indexOf(h))) };

@@ -53,11 +53,9 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
 
   const internal = new AbortController();
   let failure: { error: unknown } | undefined;
-  let rejectFailed: (e: unknown) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    rejectFailed = reject;
-  });
-  failed.catch(() => {});
+  // Rejecters of sink writes in flight. A Promise.race against one long-lived "failed" promise
+  // would leave a reaction on it per awaited write (a leak of O(txs) on a 1M-tx build).
+  const writeWaiters = new Set<(e: unknown) => void>();
   // One promise per state change; every waiter re-checks its condition when it resolves.
   let wake = deferred();
   const notify = () => {
@@ -69,7 +67,8 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
     if (failure) return;
     failure = { error };
     internal.abort(error);
-    rejectFailed(error);
+    for (const reject of writeWaiters) reject(error);
+    writeWaiters.clear();
     notify();
   };
   const onAbort = () => fail(signal?.reason);
@@ -154,15 +153,33 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
     const r = sink.write(tx);
     txCount++;
     bytes += tx.length;
-    if (r !== undefined && typeof (r as Promise<void>).then === "function") return Promise.race([r, failed]);
+    if (r !== undefined && typeof (r as Promise<void>).then === "function") return untilFailure(r);
     return undefined;
   };
+  // Settles with the sink's write, or rejects at once when the build fails (a stuck client must
+  // not hold the producer after an abort).
+  const untilFailure = (p: PromiseLike<void>): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      // The sink's own write may have aborted the signal (and so failed the build) synchronously.
+      if (failure) return reject(failure.error);
+      writeWaiters.add(reject);
+      p.then(
+        () => {
+          writeWaiters.delete(reject);
+          resolve();
+        },
+        (e) => {
+          writeWaiters.delete(reject);
+          reject(e);
+        },
+      );
+    });
 
   try {
     for (;;) {
       let slot = slots.get(nextToWrite);
       while (!failure && slot?.txs === undefined && !(exhausted && nextToWrite >= scheduled)) {
-        await Promise.race([wake.promise, failed]);
+        await wake.promise; // fail() notifies too
         slot = slots.get(nextToWrite);
       }
       if (failure) throw failure.error;
