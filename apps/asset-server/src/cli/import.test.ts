@@ -18,36 +18,13 @@ import {
 import { requireVectors } from "@subtreekit/testkit";
 import { type AssetServer, createAssetServer } from "../server/create.ts";
 import type { AssetSettings } from "../server/settings.ts";
+import { importCli } from "./import-test-helper.ts";
 
-const MAIN = join(import.meta.dir, "..", "main.ts");
 const V = requireVectors("asset-server import byte-identity tests");
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** `subtreekit-asset import …` as a child process into stores under `dir`. */
-export async function importCli(dir: string, args: string[]) {
-  const child = Bun.spawn(
-    [
-      "bun",
-      MAIN,
-      "import",
-      "--txstore",
-      `sqlite://${dir}/tx.sqlite`,
-      "--subtreestore",
-      `file://${dir}/blobs?fsync=none`,
-      ...args,
-    ],
-    { cwd: dir, stdout: "pipe", stderr: "pipe" },
-  );
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { stdout, stderr, code };
-}
 
 const files = (sub: string) => readdirSync(join(V as string, sub)).map((f) => join(V as string, sub, f));
 const bytes = (p: string) => new Uint8Array(readFileSync(p));

@@ -203,11 +203,12 @@ export async function importFiles(options: ImportOptions): Promise<ImportReport>
         }
       }
       const e = toImportError(txErr, file);
+      const why = ((e.cause as Error | undefined) ?? e).message;
       throw new ImportError(
         "WRONG_KIND",
         file,
         e.offset,
-        `neither a wire block whose header hashes to its name nor a single tx (${e.message.slice(file.length + 2)})`,
+        `neither a wire block whose header hashes to its name nor a single tx (as a tx: ${why})`,
         { cause: txErr },
       );
     }

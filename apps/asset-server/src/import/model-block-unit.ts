@@ -27,6 +27,11 @@ export type SubtreeSource =
 
 export function parseModelBlockFile(file: string, bytes: Uint8Array, expected: Uint8Array | undefined) {
   const { body, base } = stripMagic(bytes, ["B-1.0   "]);
+  // The name check first: a file of another kind under a block's name is reported as such,
+  // not as whatever its bytes happen to break in the block parser.
+  if (expected && body.length >= 80 && !bytesEqual(blockHash(body), expected)) {
+    throw new ImportError("WRONG_KIND", file, base, "not a block: its first 80 bytes do not hash to the file name");
+  }
   let block: ModelBlock;
   try {
     block = parseModelBlock(body);
