@@ -2,7 +2,9 @@ import { isSettingsError, loadSettings } from "@subtreekit/settings";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { createAssetServer } from "../server/create.ts";
 import { createLogger, flushLogger } from "../server/logger.ts";
-import type { AssetSettings } from "../server/settings.ts";
+import { openCoordinator } from "../server/scale-out/open-coordinator.ts";
+import { SHARED_SWEEP_AGE_MS } from "../server/scale-out/shared-sweep.ts";
+import { type AssetSettings, capacityOf } from "../server/settings.ts";
 import { parseListen } from "./listen.ts";
 
 /**
@@ -22,16 +24,24 @@ export async function run(_argv: string[]): Promise<number> {
   const logger = createLogger(settings.logLevel);
   let blobs: Awaited<ReturnType<typeof openBlobStore>>;
   let txs: Awaited<ReturnType<typeof openTxStore>>;
+  let coordinator: Awaited<ReturnType<typeof openCoordinator>>;
   try {
     blobs = await openBlobStore(settings.subtreestore);
     txs = await openTxStore(settings.txstore);
+    // Postgres tx store = scale-out: builds are coordinated with the other replicas.
+    coordinator = await openCoordinator({
+      txstore: settings.txstore,
+      createCap: capacityOf(settings.asset_concurrency_subtree_data_create),
+      followTimeoutMs: settings.asset_follow_remote_timeout_ms,
+    });
   } catch (err) {
     logger.fatal({ err: String(err), cause: String((err as Error).cause ?? "") }, "could not open the stores");
     flushLogger(logger);
     return 1;
   }
-  const swept = await blobs.sweepTempFiles();
-  const asset = createAssetServer({ settings, txStore: txs, blobStore: blobs, logger });
+  // A shared directory holds other replicas' builds in progress: sweep only old temp files there.
+  const swept = await blobs.sweepTempFiles(coordinator ? { olderThanMs: SHARED_SWEEP_AGE_MS } : {});
+  const asset = createAssetServer({ settings, txStore: txs, blobStore: blobs, logger, coordinator });
   const { hostname, port } = parseListen(settings.asset_httpListenAddress);
   const running = await asset.listen({ port, hostname });
   logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
@@ -47,6 +57,7 @@ export async function run(_argv: string[]): Promise<number> {
       asset
         .shutdown()
         .then(() => txs.close())
+        .then(() => coordinator?.close())
         .catch((err) => logger.error({ err: String(err) }, "shutdown error"))
         .finally(resolve);
     };

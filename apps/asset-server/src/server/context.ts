@@ -4,6 +4,7 @@ import type { HeightTracker } from "./height.ts";
 import type { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import type { RequestLog } from "./request-log.ts";
+import type { BuildCoordinator } from "./scale-out/coordinator.ts";
 import { type AssetSettings, capacityOf } from "./settings.ts";
 import type { ActiveStreams } from "./stream-response.ts";
 import type { BuildSlot } from "./subtree-data/build-slot.ts";
@@ -23,6 +24,8 @@ export interface ServerContext {
   readonly logger: Logger;
   readonly active: ActiveStreams;
   readonly height: HeightTracker;
+  /** Scale-out (Postgres tx store): one build per subtree across replicas. Absent: this process decides alone. */
+  readonly coordinator?: BuildCoordinator;
   /** True once shutdown began: new heavy requests get 503. */
   closing: boolean;
 }

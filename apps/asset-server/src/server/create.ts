@@ -6,6 +6,7 @@ import { type AppEnv, type ServerContext, semaphoresFor } from "./context.ts";
 import { HeightTracker } from "./height.ts";
 import { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
+import type { BuildCoordinator } from "./scale-out/coordinator.ts";
 import type { AssetSettings } from "./settings.ts";
 import { ActiveStreams } from "./stream-response.ts";
 import { BuildAbortedError, ShutdownError } from "./subtree-data/build-errors.ts";
@@ -18,6 +19,8 @@ export interface CreateAssetServerOptions {
   logger?: Logger;
   /** Scan stored blocks for the current height every this many ms (0 = only at listen). Default 30000. */
   heightScanMs?: number;
+  /** Scale-out: coordinates builds with other replicas (see `openCoordinator`). Not closed by `shutdown`. */
+  coordinator?: BuildCoordinator;
 }
 
 export interface RunningServer {
@@ -78,6 +81,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     logger,
     active: new ActiveStreams(),
     height,
+    ...(options.coordinator ? { coordinator: options.coordinator } : {}),
     closing: false,
   };
   const app = createApp(ctx);

@@ -25,7 +25,12 @@ export interface BlobStorePort {
   /** Absolute path of the blob file (with its 8-byte magic header). */
   path(hash: Uint8Array, type: BlobType): string;
   /** `dah` is recorded before any data, so even a crash mid-build leaves a finite lifetime. */
-  createWriter(hash: Uint8Array, type: BlobType, options?: { dah?: number; signal?: AbortSignal }): Promise<AtomicSink>;
+  createWriter(
+    hash: Uint8Array,
+    type: BlobType,
+    /** `tempName`: a temp file name other replicas can derive (scale-out); default random. */
+    options?: { dah?: number; signal?: AbortSignal; tempName?: string },
+  ): Promise<AtomicSink>;
   setDAH(hash: Uint8Array, type: BlobType, height: number): Promise<void>;
   pruneExpired(height: number): Promise<unknown>;
   sweepTempFiles(): Promise<unknown>;

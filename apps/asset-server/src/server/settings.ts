@@ -17,6 +17,8 @@ export interface AssetSettings {
   readonly asset_max_batch_txs: number;
   readonly asset_shutdown_grace_ms: number;
   readonly asset_idle_timeout_s: number;
+  /** Scale-out: longest wait without progress while following another replica's build (→ 503). */
+  readonly asset_follow_remote_timeout_ms: number;
   readonly global_blockHeightRetention: number;
   readonly subtreestore: string;
   readonly txstore: string;
