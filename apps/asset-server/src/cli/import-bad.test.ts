@@ -30,6 +30,11 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** Inverts one byte. */
+const flip = (bytes: Uint8Array, at: number) => {
+  bytes[at] = (bytes[at] as number) ^ 0xff;
+};
+
 /** Start offsets of each tx in concatenated tx bytes. */
 function txOffsets(bytes: Uint8Array, from = 0): number[] {
   const at: number[] = [];
@@ -101,7 +106,7 @@ describe.skipIf(!V)("import is all or nothing per input", () => {
     const data = new Uint8Array(readFileSync(join(V as string, "subtrees", `${E973}.subtreeData`)));
     const starts = txOffsets(data);
     const tx5 = parseTx(data, starts[5] as number);
-    data[(starts[5] as number) + tx5.size - 5] ^= 0xff; // a byte of its last script: same length, other txid
+    flip(data, (starts[5] as number) + tx5.size - 5); // a byte of its last script: same length, other txid
     const dir = join(work, "e973");
     mkdirSync(dir);
     const subtree = join(dir, `${E973}.subtree`);
@@ -119,7 +124,7 @@ describe.skipIf(!V)("import is all or nothing per input", () => {
     const victim = names.filter((n) => n.endsWith(".subtree_data")).sort()[20] as string;
     const data = new Uint8Array(readFileSync(join(dir, victim)));
     const starts = txOffsets(data);
-    data[(starts[7] as number) + 5] ^= 0x01; // inside tx 7's first prev txid
+    flip(data, (starts[7] as number) + 5); // inside tx 7's first prev txid
     writeFileSync(join(dir, victim), data);
     // Only the block is named: its subtrees and data are found beside it.
     await expectRejected([join(dir, `${B171}.block`)], join(dir, victim), starts[7] as number);
