@@ -124,7 +124,7 @@ describe.skipIf(!V)("import is all or nothing per input", () => {
     const victim = names.filter((n) => n.endsWith(".subtree_data")).sort()[20] as string;
     const data = new Uint8Array(readFileSync(join(dir, victim)));
     const starts = txOffsets(data);
-    flip(data, (starts[7] as number) + 5); // inside tx 7's first prev txid
+    flip(data, (starts[7] as number) + 20); // inside tx 7's first prev txid (EF: after version, marker, nIn)
     writeFileSync(join(dir, victim), data);
     // Only the block is named: its subtrees and data are found beside it.
     await expectRejected([join(dir, `${B171}.block`)], join(dir, victim), starts[7] as number);
