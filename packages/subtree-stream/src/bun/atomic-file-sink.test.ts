@@ -160,12 +160,13 @@ describe("createAtomicFileSink", () => {
     const sink = await createAtomicFileSink(final);
     await sink.write(pattern(10));
     writeFileSync(final, "theirs");
-    const follower = readAll(sink.follow());
+    // Caught at once: it rejects before the test awaits it.
+    const follower = readAll(sink.follow()).catch((e) => e);
     const err = await sink.commit().catch((e) => e);
     expect(err).toBeInstanceOf(FileExistsError);
     await sink.abort(new Error("later"));
     // The follower learns why: the commit's error, not the later abort's reason.
-    expect((await follower.catch((e) => e)).cause).toBe(err);
+    expect((await follower).cause).toBe(err);
     expect(readFileSync(final, "utf8")).toBe("theirs");
     expect(readdirSync(dir)).toEqual(["e"]);
     expect(sink.state).toBe("aborted");
@@ -222,7 +223,7 @@ describe("createAtomicFileSink", () => {
         return file.write(bytes);
       },
     };
-    const follower = readAll(file.follow());
+    const follower = readAll(file.follow()).catch((e) => e);
     const hashes = Array.from({ length: 1000 }, (_, i) => new Uint8Array(32).fill(i % 200));
     const source = { getTxs: async (hs: readonly Uint8Array[]) => hs.map(() => pattern(100)) };
     const http: Uint8Array[] = [];
@@ -241,7 +242,7 @@ describe("createAtomicFileSink", () => {
     expect(http.length).toBe(50); // lockstep: the client never got bytes the file refused
     expect(existsSync(final)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
-    expect(await follower.catch((e) => e)).toBeInstanceOf(SinkAbortedError);
+    expect(await follower).toBeInstanceOf(SinkAbortedError);
   });
 });
 
@@ -321,11 +322,12 @@ describe("AtomicFileSink.follow", () => {
 
   test("a follower of an aborted sink errors with SinkAbortedError (cause = reason)", async () => {
     const sink = await createAtomicFileSink(join(tempDir(), "j"), { highWaterMark: 100 });
-    const follower = readAll(sink.follow());
+    // Caught at once: it rejects before the test awaits it.
+    const follower = readAll(sink.follow()).catch((e) => e);
     await sink.write(pattern(1000));
     const reason = new Error("store down");
     await sink.abort(reason);
-    const err = await follower.catch((e) => e);
+    const err = await follower;
     expect(err).toBeInstanceOf(SinkAbortedError);
     expect(err.cause).toBe(reason);
     // A follower that starts after the abort errors too.
@@ -335,11 +337,11 @@ describe("AtomicFileSink.follow", () => {
   test("a follower's own signal ends only that follower", async () => {
     const sink = await createAtomicFileSink(join(tempDir(), "k"));
     const ac = new AbortController();
-    const stopped = readAll(sink.follow({ signal: ac.signal }));
+    const stopped = readAll(sink.follow({ signal: ac.signal })).catch((e) => e.message);
     const other = readAll(sink.follow());
     await sink.write(pattern(10));
     ac.abort(new Error("client left"));
-    expect(await stopped.catch((e) => e.message)).toBe("client left");
+    expect(await stopped).toBe("client left");
     await sink.commit();
     expect(await other).toEqual(pattern(10));
   });

@@ -41,14 +41,15 @@ export function followFile(sink: Followable, options: FollowOptions = {}): Reada
     fh = undefined;
     await f?.close().catch(() => {});
   };
-  let stopped: Promise<never> | undefined;
-  if (signal) {
-    stopped = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  // Wakes the current wait when this follower's signal aborts. Not a race against one promise
+  // per follower: that would keep a reaction per wait for as long as the follower lives.
+  let wakeWaiter: (() => void) | undefined;
+  signal?.addEventListener("abort", () => wakeWaiter?.(), { once: true });
+  const waitForChange = () =>
+    new Promise<void>((resolve) => {
+      wakeWaiter = resolve;
+      sink.changed().then(resolve);
     });
-    stopped.catch(() => {});
-  }
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -77,8 +78,7 @@ export function followFile(sink: Followable, options: FollowOptions = {}): Reada
                 return;
               }
             }
-            const change = sink.changed();
-            await (stopped ? Promise.race([change, stopped]) : change);
+            await waitForChange();
           }
         } catch (error) {
           await release();
