@@ -94,7 +94,8 @@ export class TxSplitter {
     const avail = this.limit - this.pos;
     if (avail === 0) return false;
     if (!this.eof && (avail < this.needRel || (avail > RESCAN_FREELY && avail < 2 * this.lastTried))) return false;
-    const end = scanTx(this.data, this.pos, this.limit, this.maxTxBytes, this.layout, this.base, this.eof, index);
+    // Not `final` even at the end: a count the cut body cannot hold is a truncation, not malformed.
+    const end = scanTx(this.data, this.pos, this.limit, this.maxTxBytes, this.layout, this.base, false, index);
     if (end === SCAN_MORE) {
       if (this.eof) throw new TruncatedTxError(this.base + this.pos, avail, index);
       this.needRel = this.layout.need - this.pos;
