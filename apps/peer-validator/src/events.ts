@@ -28,7 +28,8 @@ export type ValidatorEvent =
   | { type: "block-start"; block: string; peer: string; subtrees: number; height: number }
   | { type: "block-done"; block: string; height: number; txs: number }
   | { type: "block-failed"; block: string; message: string; code: string }
-  | { type: "catchup-plan"; blocks: string[]; from: string | undefined };
+  | { type: "catchup-plan"; blocks: string[]; from: string | undefined }
+  | { type: "already-stored"; kind: "subtree" | "block"; hash: string };
 
 export type EventSink = (event: ValidatorEvent) => void;
 

@@ -32,8 +32,10 @@ export async function validateBlock(o: ValidateBlockOptions): Promise<BlockResul
   const s = sessionOf(o);
   const hash = parseHash(o.hash, "block");
   const hex = o.hash.toLowerCase();
-  if (await s.blobStore.exists(hash, "block", { signal: s.signal }))
+  if (await s.blobStore.exists(hash, "block", { signal: s.signal })) {
+    s.emit({ type: "already-stored", kind: "block", hash: hex });
     return { hash: hex, height: -1, txCount: 0, stored: false, subtrees: [] };
+  }
   // a merkle mismatch means the block's subtree list was wrong (subtrees are content-addressed and
   // verified): that peer is marked bad and the block is taken from the next one
   return s.peers.tryEach(`block ${hex}`, s.signal, async (peer) =>

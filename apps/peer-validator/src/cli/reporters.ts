@@ -63,6 +63,8 @@ export function plainReporter(): Reporter {
       else if (e.type === "block-done")
         write(process.stderr, `block ${e.block} (height ${e.height}) validated and stored`);
       else if (e.type === "catchup-plan") write(process.stderr, `catchup: ${e.blocks.length} block(s) to validate`);
+      else if (e.type === "already-stored")
+        write(process.stderr, `${e.kind} ${e.hash} is already stored: nothing to do`);
     },
     error(err) {
       write(process.stderr, `error: ${(err as Error)?.message ?? String(err)}`);
@@ -109,7 +111,10 @@ export function progressReporter(stats: RunStats): Reporter {
       if (e.type === "block-start") total += e.subtrees;
       if (e.type === "subtree-start" && total === 0) total = 1;
       const b = ensure();
-      if (e.type === "peer-failed") multi.log(`peer ${e.peer} failed (${e.kind}): ${e.message}\n`);
+      if (e.type === "peer-failed") {
+        multi.log(`peer ${e.peer} failed (${e.kind}): ${e.message}\n`);
+        multi.update(); // draw the log line now: a short run may end before the next frame
+      }
       b.setTotal(Math.max(total, stats.subtrees, 1));
       b.update(stats.subtrees, payload());
     },

@@ -70,6 +70,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   } finally {
     await stores?.txStore.close().catch(() => {});
   }
-  reporter.finish(summarize(stats, code, ctx.signal.aborted, badPeers));
+  // a usage or configuration error means no run happened: there is nothing to summarise
+  if (code !== EXIT.usage) reporter.finish(summarize(stats, code, ctx.signal.aborted, badPeers));
   return code;
 }

@@ -46,8 +46,10 @@ export async function validateSubtree(o: ValidateSubtreeOptions): Promise<Subtre
   const hash = parseHash(o.hash, "subtree");
   const hex = o.hash.toLowerCase();
   const existing = await s.blobStore.get(hash, "subtree", { signal: s.signal });
-  if (existing)
+  if (existing) {
+    s.emit({ type: "already-stored", kind: "subtree", hash: hex });
     return { hash: hex, nodes: nodesOfFullSubtree(existing), peer: undefined, path: "stored", stored: 0, bytes: 0 };
+  }
   try {
     return await s.peers.tryEach(`subtree ${hex}`, s.signal, (peer) => fromPeer(s, peer, hash, hex));
   } catch (err) {
