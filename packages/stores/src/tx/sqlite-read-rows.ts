@@ -7,17 +7,24 @@ import type { Statement } from "bun:sqlite";
 const MAX_GAP = 16;
 const ABORT_CHECK_EVERY = 1024;
 
+/** A row as phase 2 reads it; `standard` only when the statement selects it. */
+export interface IdRow {
+  id: number;
+  hash: Uint8Array;
+  standard?: Uint8Array;
+}
+
 /**
- * Phase 2 of a batched lookup: fills `out[i]` with the standard bytes of rowid `ids[i]` (-1 =
- * unknown, left undefined). Rowids are visited in ascending order and grouped into runs; since
- * txs are inserted subtree by subtree, a chunk of a subtree is one run read by one sequential
- * range scan, close to the speed of a table scan.
+ * Phase 2 of a batched lookup: calls `take(i, row)` with the row of rowid `ids[i]` for every
+ * `i` whose id is known (≥ 0). Rowids are visited in ascending order and grouped into runs;
+ * since txs are inserted subtree by subtree, a chunk of a subtree is one run read by one
+ * sequential range scan, close to the speed of a table scan.
  */
 export function readRowsById(
   ids: Float64Array,
-  out: (Uint8Array | undefined)[],
-  byId: Statement<{ standard: Uint8Array }, [number]>,
-  byIdRange: Statement<{ id: number; standard: Uint8Array }, [number, number]>,
+  byId: Statement<IdRow, [number]>,
+  byIdRange: Statement<IdRow, [number, number]>,
+  take: (i: number, row: IdRow) => void,
   signal: AbortSignal | undefined,
 ): void {
   const found: number[] = [];
@@ -35,14 +42,13 @@ export function readRowsById(
     const lo = ids[order[k]!]!;
     const hi = ids[order[j]!]!;
     if (lo === hi) {
-      const standard = byId.get(lo)?.standard;
-      for (; k <= j; k++) out[order[k]!] = standard;
+      const row = byId.get(lo);
+      for (; k <= j; k++) if (row) take(order[k]!, row);
       continue;
     }
     for (const row of byIdRange.iterate(lo, hi)) {
-      // Every wanted id is in the run and the row exists (same snapshot as phase 1); duplicates
-      // in the request share one row.
-      while (k <= j && ids[order[k]!] === row.id) out[order[k++]!] = row.standard;
+      // Every wanted id of the run lies in [lo, hi]; duplicates in the request share one row.
+      while (k <= j && ids[order[k]!] === row.id) take(order[k++]!, row);
     }
     k = j + 1;
   }

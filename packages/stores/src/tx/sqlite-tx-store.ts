@@ -1,11 +1,11 @@
 import { Database, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { assertHash } from "@subtreekit/subtree-stream";
+import { assertHash, bytesEqual } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
 import { StoreOpenError } from "../errors/store-open-error.ts";
-import { sortOrder } from "./sort-order.ts";
-import { readRowsById } from "./sqlite-read-rows.ts";
+import { hashKey48, keysOf, sortOrder } from "./sort-order.ts";
+import { type IdRow, readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
 import type { SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateRecords } from "./validate.ts";
@@ -29,6 +29,7 @@ type Row = { standard: Uint8Array; extended: Uint8Array | null; fee: number | bi
 // Check for cancellation this often inside a synchronous batch: cheap, and bounds the time an
 // aborted build keeps the thread to a few milliseconds.
 const ABORT_CHECK_EVERY = 1024;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Embedded tx store on `bun:sqlite` (WAL, synchronous=NORMAL, mmap). Batches are looked up in
@@ -44,26 +45,29 @@ const ABORT_CHECK_EVERY = 1024;
 export class SqliteTxStore implements TxStore {
   readonly path: string;
   #db: Database | undefined;
-  #get: Statement<Row, [Uint8Array]>;
-  #idOf: Statement<{ id: number }, [Uint8Array]>;
-  #byId: Statement<{ standard: Uint8Array }, [number]>;
-  #byIdRange: Statement<{ id: number; standard: Uint8Array }, [number, number]>;
-  #has: Statement<{ one: number }, [Uint8Array]>;
-  #put: Statement<unknown, [Uint8Array, Uint8Array, Uint8Array | null, number | bigint | null, number]>;
+  #get: Statement<Row, [number, Uint8Array]>;
+  #idOf: Statement<{ id: number }, [number]>;
+  #exact: Statement<{ id: number; standard: Uint8Array; hasExt: number }, [number, Uint8Array]>;
+  #byId: Statement<IdRow, [number]>;
+  #byIdRange: Statement<IdRow, [number, number]>;
+  #hashById: Statement<IdRow, [number]>;
+  #hashByIdRange: Statement<IdRow, [number, number]>;
+  #insert: Statement<unknown, [number, Uint8Array, Uint8Array, Uint8Array | null, number | bigint | null, number]>;
+  #addExtended: Statement<unknown, [Uint8Array, number]>;
   #count: Statement<{ n: number }, []>;
 
   private constructor(path: string, db: Database) {
     this.path = path;
     this.#db = db;
-    this.#get = db.query("SELECT standard, extended, fee, size FROM txs WHERE hash = ?1");
-    this.#idOf = db.query("SELECT id FROM txs WHERE hash = ?1");
-    this.#byId = db.query("SELECT standard FROM txs WHERE id = ?1");
-    this.#byIdRange = db.query("SELECT id, standard FROM txs WHERE id BETWEEN ?1 AND ?2");
-    this.#has = db.query("SELECT 1 AS one FROM txs WHERE hash = ?1");
-    // A txid names one transaction, so a repeat keeps its bytes; only a missing EF form is added.
-    this.#put = db.query(`INSERT INTO txs (hash, standard, extended, fee, size) VALUES (?1, ?2, ?3, ?4, ?5)
-      ON CONFLICT (hash) DO UPDATE SET extended = excluded.extended
-      WHERE txs.extended IS NULL AND excluded.extended IS NOT NULL`);
+    this.#get = db.query("SELECT standard, extended, fee, size FROM txs WHERE k = ?1 AND hash = ?2");
+    this.#idOf = db.query("SELECT id FROM txs WHERE k = ?1");
+    this.#exact = db.query("SELECT id, standard, extended IS NOT NULL AS hasExt FROM txs WHERE k = ?1 AND hash = ?2");
+    this.#byId = db.query("SELECT id, hash, standard FROM txs WHERE id = ?1");
+    this.#byIdRange = db.query("SELECT id, hash, standard FROM txs WHERE id BETWEEN ?1 AND ?2");
+    this.#hashById = db.query("SELECT id, hash FROM txs WHERE id = ?1");
+    this.#hashByIdRange = db.query("SELECT id, hash FROM txs WHERE id BETWEEN ?1 AND ?2");
+    this.#insert = db.query("INSERT INTO txs (k, hash, standard, extended, fee, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    this.#addExtended = db.query("UPDATE txs SET extended = ?1 WHERE id = ?2");
     this.#count = db.query("SELECT count(*) AS n FROM txs");
   }
 
@@ -103,55 +107,64 @@ export class SqliteTxStore implements TxStore {
     return this.#db;
   }
 
-  /** Runs `fn` over the batch in key order inside one read transaction. */
-  #sorted(hashes: readonly Uint8Array[], signal: AbortSignal | undefined, fn: (i: number) => void): void {
+  /**
+   * The batched lookup behind `getTxs` and `has`, inside one read transaction (one snapshot,
+   * one lock): phase 1 resolves rowids from the small integer index, probing in key order;
+   * phase 2 reads the rows in rowid order by range scans ({@link readRowsById}) and keeps those
+   * whose full hash matches. A 48-bit key shared by two stored txs can hand phase 1 the other
+   * one; such a request is answered by an exact lookup.
+   */
+  #lookup(
+    hashes: readonly Uint8Array[],
+    signal: AbortSignal | undefined,
+    withBytes: boolean,
+    take: (i: number, standard: Uint8Array) => void,
+  ): void {
     signal?.throwIfAborted();
     assertHashes(hashes);
     const db = this.#open();
-    const order = sortOrder(hashes);
-    // One transaction = one snapshot and one lock acquisition for the whole batch.
     db.transaction(() => {
-      for (let k = 0; k < order.length; k++) {
-        if (k % ABORT_CHECK_EVERY === ABORT_CHECK_EVERY - 1) signal?.throwIfAborted();
-        fn(order[k]!);
+      const keys = keysOf(hashes);
+      const order = sortOrder(hashes, keys);
+      const ids = new Float64Array(hashes.length);
+      const idOf = this.#idOf;
+      for (let n = 0; n < order.length; n++) {
+        if (n % ABORT_CHECK_EVERY === ABORT_CHECK_EVERY - 1) signal?.throwIfAborted();
+        const i = order[n]!;
+        ids[i] = idOf.get(keys[i]!)?.id ?? -1;
+      }
+      const recheck: number[] = [];
+      const [one, range] = withBytes ? [this.#byId, this.#byIdRange] : [this.#hashById, this.#hashByIdRange];
+      readRowsById(
+        ids,
+        one,
+        range,
+        (i, row) => {
+          if (bytesEqual(row.hash, hashes[i]!)) take(i, row.standard ?? EMPTY);
+          else recheck.push(i);
+        },
+        signal,
+      );
+      for (const i of recheck) {
+        const row = this.#exact.get(keys[i]!, hashes[i]!);
+        if (row) take(i, row.standard);
       }
     }).deferred();
   }
 
   async getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]> {
-    signal?.throwIfAborted();
-    assertHashes(hashes);
-    const db = this.#open();
     const out: (Uint8Array | undefined)[] = new Array(hashes.length).fill(undefined);
-    // One read transaction: both phases see one snapshot, and the lock is taken once.
-    db.transaction(() => {
-      const ids = this.#resolveIds(hashes, signal);
-      readRowsById(ids, out, this.#byId, this.#byIdRange, signal);
-    }).deferred();
+    this.#lookup(hashes, signal, true, (i, standard) => {
+      out[i] = standard;
+    });
     return out;
-  }
-
-  /**
-   * Phase 1: rowid of each hash (-1 when unknown) from the hash index alone, probed in key
-   * order so the index is walked forward once instead of hit at random.
-   */
-  #resolveIds(hashes: readonly Uint8Array[], signal: AbortSignal | undefined): Float64Array {
-    const ids = new Float64Array(hashes.length);
-    const order = sortOrder(hashes);
-    const stmt = this.#idOf;
-    for (let k = 0; k < order.length; k++) {
-      if (k % ABORT_CHECK_EVERY === ABORT_CHECK_EVERY - 1) signal?.throwIfAborted();
-      const i = order[k]!;
-      ids[i] = stmt.get(hashes[i]!)?.id ?? -1;
-    }
-    return ids;
   }
 
   async getTx(hash: Uint8Array, options: SignalOption = {}): Promise<StoredTx | undefined> {
     options.signal?.throwIfAborted();
     assertHash(hash);
     this.#open();
-    const row = this.#get.get(hash);
+    const row = this.#get.get(hashKey48(hash), hash);
     if (!row) return undefined;
     const tx: StoredTx = { standard: row.standard, size: row.size };
     if (row.extended) tx.extended = row.extended;
@@ -160,10 +173,9 @@ export class SqliteTxStore implements TxStore {
   }
 
   async has(hashes: readonly Uint8Array[], options: SignalOption = {}): Promise<boolean[]> {
-    const out: boolean[] = new Array(hashes.length);
-    const stmt = this.#has;
-    this.#sorted(hashes, options.signal, (i) => {
-      out[i] = stmt.get(hashes[i]!) !== null;
+    const out: boolean[] = new Array(hashes.length).fill(false);
+    this.#lookup(hashes, options.signal, false, (i) => {
+      out[i] = true;
     });
     return out;
   }
@@ -178,11 +190,20 @@ export class SqliteTxStore implements TxStore {
     options.signal?.throwIfAborted();
     validateRecords(records);
     const db = this.#open();
-    const put = this.#put;
+    const exact = this.#exact;
+    const insert = this.#insert;
+    const addExtended = this.#addExtended;
     // IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
-    // deadlocking on a read-to-write upgrade. A throw anywhere rolls the whole batch back.
+    // deadlocking on a read-to-write upgrade, and check-then-insert cannot race another writer.
+    // A throw anywhere rolls the whole batch back.
     db.transaction(() => {
-      for (const r of records) put.run(r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
+      for (const r of records) {
+        const k = hashKey48(r.hash);
+        const found = exact.get(k, r.hash);
+        // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
+        if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
+        else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
+      }
     }).immediate();
   }
 

@@ -78,6 +78,26 @@ export function describeTxStore(name: string, open: () => Promise<TxStore>): voi
       expect(got.filter((g) => g === undefined).length).toBe(1);
     });
 
+    test("hashes that share their first 8 bytes stay distinct (prefix-keyed indexes must compare in full)", async () => {
+      const base = makeTx(40_001);
+      const twin = (last: number) => {
+        const r = makeTx(40_000 + last);
+        const hash = base.hash.slice();
+        hash[31] = last;
+        return { ...r, hash };
+      };
+      const a = twin(1);
+      const b = twin(2);
+      const unknown = twin(3).hash;
+      await store.putTxs([a, b]);
+      // Looked up alone, together, and next to an unknown twin: each gets its own bytes.
+      expect((await store.getTxs([b.hash]))[0]).toEqual(b.standard);
+      expect(await store.getTxs([unknown, b.hash, a.hash])).toEqual([undefined, b.standard, a.standard]);
+      expect(await store.has([unknown, a.hash, b.hash])).toEqual([false, true, true]);
+      expect((await store.getTx(a.hash))?.standard).toEqual(a.standard);
+      expect(await store.getTx(unknown)).toBeUndefined();
+    });
+
     test("getTx returns standard, extended, fee and size; undefined when unknown", async () => {
       const plain = makeTx(3001, 120);
       const ef = makeTx(3002, 180, true);
