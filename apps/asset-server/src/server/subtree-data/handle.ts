@@ -4,6 +4,9 @@ import type { ServerContext } from "../context.ts";
 import { AssetHttpError, STATUS_TEXT } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
+import type { BuildLease } from "../scale-out/build-lease.ts";
+import { followRemoteBuild } from "../scale-out/follow-remote.ts";
+import { takeLead } from "../scale-out/lead.ts";
 import { BuildSlot } from "./build-slot.ts";
 import { followBuild } from "./follow.ts";
 import { originateBuild } from "./originate.ts";
@@ -37,7 +40,7 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
   const hex = toDisplayHex(hash);
   // A second pass happens only when a build we meant to follow could not start (its file
   // appeared, or it failed to open): the state changed, so decide again.
-  for (let pass = 0; pass < 3; pass++) {
+  for (let pass = 0, restarts = 0; pass < 3; pass++) {
     if (await ctx.blobs.exists(hash, "subtreeData")) return serveExistingFile(ctx, hash, log, signal);
     const subtreeType = await subtreeTypeOf(ctx, hash);
     if (subtreeType === undefined) throw new AssetHttpError("NOT_FOUND", `subtree ${hex} not found`);
@@ -46,6 +49,15 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
       const build = slot.build ?? (await slot.ready);
       if (build && !build.settled) return followBuild(ctx, build, log, signal);
       if (build) await build.done;
+      continue;
+    }
+    // Scale-out: another replica builds it → follow its file with a reader permit only.
+    const remotePid = ctx.coordinator?.remote.get(hex);
+    if (ctx.coordinator && remotePid !== undefined) {
+      const res = await followRemoteBuild(ctx, ctx.coordinator, hash, hex, remotePid, log, signal);
+      if (res) return res;
+      // Its builder died or published before we sent a byte: decide afresh (serve, follow or take over).
+      if (restarts++ < 8) pass = -1;
       continue;
     }
     const permit = ctx.createSem.tryAcquire();
@@ -57,8 +69,13 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
     }
     const mine = new BuildSlot();
     ctx.builds.set(hex, mine);
+    let lease: BuildLease | undefined;
+    if (ctx.coordinator) {
+      lease = await takeLead(ctx, ctx.coordinator, hash, hex, mine, permit, signal);
+      if (!lease) continue; // held by another replica: permit and slot given back; the next pass follows it
+    }
     try {
-      return await originateBuild(ctx, hash, hex, subtreeType, permit, mine, log, signal);
+      return await originateBuild(ctx, hash, hex, subtreeType, permit, mine, log, signal, lease);
     } catch (error) {
       if (mine.build) throw error; // the build owned the permit and has released it
       if (ctx.builds.get(hex) === mine) ctx.builds.delete(hex);

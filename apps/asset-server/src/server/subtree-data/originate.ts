@@ -4,6 +4,7 @@ import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
+import type { BuildLease } from "../scale-out/build-lease.ts";
 import { peekedResponse } from "../stream-response.ts";
 import { SubtreeDataBuild } from "./build.ts";
 import type { BuildSlot } from "./build-slot.ts";
@@ -24,12 +25,26 @@ export async function originateBuild(
   slot: BuildSlot,
   log: RequestLog,
   signal: AbortSignal,
+  /** Scale-out: the build lock; the temp file takes its name, and it is released when the build settles. */
+  lease?: BuildLease,
 ): Promise<Response> {
   const subtreePath = ctx.blobs.path(hash, subtreeType);
-  const { count } = await readHead(subtreePath);
   const s = ctx.settings;
   const dah = ctx.height.current + s.global_blockHeightRetention;
-  const sink = await ctx.blobs.createWriter(hash, "subtreeData", { dah });
+  let count: number;
+  let sink: Awaited<ReturnType<typeof ctx.blobs.createWriter>>;
+  try {
+    ({ count } = await readHead(subtreePath));
+    const finalPath = ctx.blobs.path(hash, "subtreeData");
+    sink = await ctx.blobs.createWriter(
+      hash,
+      "subtreeData",
+      lease ? { dah, tempName: lease.tempName(finalPath) } : { dah },
+    );
+  } catch (error) {
+    void lease?.release();
+    throw error;
+  }
   const build = new SubtreeDataBuild({
     hex,
     nodes: nodeHashes(subtreePath, count, { batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192) }),
@@ -38,8 +53,12 @@ export async function originateBuild(
     permit,
     chunkSize: s.asset_subtreeDataStreamingChunkSize,
     concurrency: s.asset_subtreeDataStreamingConcurrency,
-    finishOnDisconnect: s.asset_subtree_data_finish_on_disconnect,
+    // Replicas following this build from the shared directory are invisible here: with a lease,
+    // the last local reader leaving must not cut them off, so the build completes the file.
+    finishOnDisconnect: s.asset_subtree_data_finish_on_disconnect || lease !== undefined,
     onSettled: (out) => {
+      // After commit (or abort): a replica that takes the lock next finds the final file.
+      void lease?.release();
       if (ctx.builds.get(hex) === slot) ctx.builds.delete(hex);
       // The build wrote the .dah first (a crash still leaves a finite lifetime); with no file
       // published it would be an orphan.
