@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { subtreeDataFiles } from "./testing/files.ts";
@@ -11,9 +11,10 @@ import { mountTmpfs, unmount } from "./testing/tmpfs.ts";
 import { waitFor } from "./testing/wait.ts";
 
 const MIB = 1024 * 1024;
-// 32 MiB tmpfs with a 12 MiB filler: a ~2 MB subtree_data file fits, a ~20 MB one does not —
-// until the filler is deleted.
-const TMPFS_MIB = 32;
+// A 48 MiB tmpfs; before the big (~20 MB) build a filler leaves only 8 MiB free, so the build
+// runs out of space part-way — until the filler is deleted.
+const TMPFS_MIB = 48;
+const LEAVE_FREE = 8 * MIB;
 const dir = mkdtempSync(join(tmpdir(), "faults-diskfull-"));
 const blobs = join(dir, "blobs");
 mkdirSync(blobs);
@@ -42,7 +43,8 @@ test.skipIf(!mounted.ok)(
     expect(subtreeDataFiles(blobs, small).final.length).toBe(1);
 
     const filler = join(blobs, "filler");
-    writeFileSync(filler, new Uint8Array(12 * MIB));
+    const fs = statfsSync(blobs);
+    writeFileSync(filler, new Uint8Array(fs.bavail * fs.bsize - LEAVE_FREE));
 
     // The big build runs out of space part-way: the client gets a truncated transfer.
     const failed = await fetchVerified(server.api, big, bigNodes).then(
