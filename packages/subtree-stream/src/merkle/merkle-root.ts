@@ -1,4 +1,4 @@
-import { assertHash, HASH_BYTES } from "../hash.ts";
+import { assertHash, HASH_BYTES, sha256dInto } from "../hash.ts";
 import { hashPairInto } from "./hash-pair.ts";
 
 /**
@@ -14,20 +14,27 @@ export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
   if (n === 0) throw new RangeError("merkle root of zero leaves");
   for (const leaf of leaves) assertHash(leaf, "merkle leaf");
   if (n === 1) return (leaves[0] as Uint8Array).slice();
-  // Level 1 into one flat buffer; every later level is computed in place over it.
+  // One flat buffer of ⌈n/2⌉ hashes with a view per slot made once: every level is computed in
+  // place over it, so hashing a pair allocates nothing.
   let width = Math.ceil(n / 2);
   const level = new Uint8Array(width * HASH_BYTES);
+  const slots: Uint8Array[] = new Array(width);
+  for (let i = 0; i < width; i++) slots[i] = level.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
   for (let i = 0; i < width; i++) {
     const left = leaves[2 * i] as Uint8Array;
-    const right = leaves[2 * i + 1] ?? left;
-    hashPairInto(left, right, level.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES));
+    hashPairInto(left, leaves[2 * i + 1] ?? left, slots[i] as Uint8Array);
   }
+  // Above level 1 a pair is 64 contiguous bytes of `level`: hash them in place, no copy.
+  const pairs: Uint8Array[] = new Array(width >> 1);
+  for (let i = 0; i < pairs.length; i++) pairs[i] = level.subarray(2 * i * HASH_BYTES, (2 * i + 2) * HASH_BYTES);
   while (width > 1) {
     const next = Math.ceil(width / 2);
-    for (let i = 0; i < next; i++) {
-      const left = level.subarray(2 * i * HASH_BYTES, (2 * i + 1) * HASH_BYTES);
-      const right = 2 * i + 1 < width ? level.subarray((2 * i + 1) * HASH_BYTES, (2 * i + 2) * HASH_BYTES) : left;
-      hashPairInto(left, right, level.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES));
+    const full = width >> 1;
+    // sha256dInto reads all of its input before writing, so slot i may overlap pair i (i = 0).
+    for (let i = 0; i < full; i++) sha256dInto(pairs[i] as Uint8Array, slots[i] as Uint8Array);
+    if (next > full) {
+      const left = slots[width - 1] as Uint8Array;
+      hashPairInto(left, left, slots[full] as Uint8Array);
     }
     width = next;
   }

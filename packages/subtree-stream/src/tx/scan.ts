@@ -70,7 +70,7 @@ export function scanTx(
 ): number {
   const maxEnd = start + maxTxBytes;
   // Counts are impossible when they exceed what could still follow.
-  const room = () => (final ? Math.min(maxEnd, limit) : maxEnd);
+  const room = final ? Math.min(maxEnd, limit) : maxEnd;
   layout.start = start;
   layout.cutCount = 0;
   if (limit - start < MIN_TX) return more(layout, start + MIN_TX);
@@ -89,7 +89,7 @@ export function scanTx(
   const nIn = varintAt(buf, p, limit, base);
   if (nIn < 0) return more(layout, p + 1);
   p = varEnd;
-  if (p + nIn * MIN_INPUT > room()) throw impossible("input", nIn, p, base, index);
+  if (p + nIn * MIN_INPUT > room) throw impossible("input", nIn, p, base, index);
   layout.inputCount = nIn;
   layout.firstInput = p;
   for (let i = 0; i < nIn; i++) {
@@ -113,7 +113,7 @@ export function scanTx(
   const nOut = varintAt(buf, p, limit, base);
   if (nOut < 0) return more(layout, p + 1, maxEnd, base, index, start);
   p = varEnd;
-  if (p + nOut * MIN_OUTPUT > room()) throw impossible("output", nOut, p, base, index);
+  if (p + nOut * MIN_OUTPUT > room) throw impossible("output", nOut, p, base, index);
   layout.outputCount = nOut;
   for (let i = 0; i < nOut; i++) {
     p += 8;
