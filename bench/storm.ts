@@ -123,6 +123,7 @@ console.log(`\n${table}\n`);
 const rssRatio = unlimited.peakBytes / capped.peakBytes;
 const wallRatio = capped.wallMs / unlimited.wallMs;
 console.log(`peak RSS unlimited ÷ capped: ${rssRatio.toFixed(2)} ×`);
+console.log(`peak RssAnon unlimited ÷ capped: ${(unlimited.peakAnonBytes / capped.peakAnonBytes).toFixed(2)} ×`);
 console.log(
   unlimited.stopped
     ? "wall capped ÷ unlimited: - (unlimited was stopped at the safety limit and did not finish)"
@@ -134,7 +135,15 @@ for (const r of runs) {
     console.log(`\n${r.label} failures:`);
     for (const [why, n] of reasons) console.log(`  ${n} × ${why}`);
   }
-  if (r.warnings.length) console.log(`\n${r.label}: the server logged ${r.warnings.length} warnings`);
+  if (r.warnings.length) {
+    const kinds = new Map<string, number>();
+    for (const w of r.warnings) {
+      const msg = (JSON.parse(w) as { msg?: string; err?: string }).msg ?? "?";
+      kinds.set(msg, (kinds.get(msg) ?? 0) + 1);
+    }
+    console.log(`\n${r.label}: the server logged ${r.warnings.length} warnings (first 1000 kept):`);
+    for (const [msg, n] of kinds) console.log(`  ${n} × ${msg}`);
+  }
 }
 const goals = verdicts(capped, unlimited);
 console.log("\ngoals:");
@@ -144,6 +153,7 @@ console.log(`\ntotal time ${totalS.toFixed(0)} s (seed ${seeded.seededS.toFixed(
 
 if (!values["no-docs"]) {
   const toPoints = (r: RunResult) => r.samples.map((s) => ({ x: s.tMs / 1000, y: s.bytes / MIB }));
+  const toAnon = (r: RunResult) => r.samples.map((s) => ({ x: s.tMs / 1000, y: s.anon / MIB }));
   const svg = lineChartSvg({
     title: "Asset server RSS during the storm",
     subtitle: `${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B, Zipf s=${p.zipf}, ${Math.round(p.slowShare * 100)} % read at ${p.slowBytesPerS / MIB} MiB/s`,
@@ -160,6 +170,18 @@ if (!values["no-docs"]) {
         color: "#d62728",
         points: toPoints(unlimited),
         ...(unlimited.stopped ? { endNote: "stopped at the safety limit" } : {}),
+      },
+      {
+        label: `cap ${p.cap}, anonymous memory only (RssAnon)`,
+        color: "#1f77b4",
+        points: toAnon(capped),
+        dashed: true,
+      },
+      {
+        label: "unlimited, anonymous memory only (RssAnon)",
+        color: "#d62728",
+        points: toAnon(unlimited),
+        dashed: true,
       },
     ],
     hlines: [

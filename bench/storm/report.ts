@@ -89,6 +89,7 @@ export function comparisonTable(capped: RunResult, unlimited: RunResult, markdow
   const row = (name: string, f: (r: RunResult, s: typeof c) => string) => [name, ...runs.map(([r, s]) => f(r, s))];
   const rows = [
     row("peak RSS (server + children)", (r) => fmtMiB(r.peakBytes)),
+    row("  of which anonymous (RssAnon), peak", (r) => fmtMiB(r.peakAnonBytes)),
     row("RSS at end", (r) => fmtMiB(r.endBytes)),
     row("RSS at start", (r) => fmtMiB(r.baselineBytes)),
     row("stopped at safety limit", (r) => (r.stopped ? `yes, at ${fmtS(r.stoppedAtMs ?? 0)}` : "no")),

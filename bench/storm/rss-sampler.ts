@@ -1,9 +1,11 @@
-import { treeRssBytes } from "./rss.ts";
+import { treeMem } from "./rss.ts";
 
-/** One RSS reading: ms since the sampler started, bytes of the process tree. */
+/** One reading: ms since the sampler started; VmRSS (`bytes`), RssAnon and RssFile of the tree. */
 export interface RssSample {
   tMs: number;
   bytes: number;
+  anon: number;
+  file: number;
 }
 
 /**
@@ -21,9 +23,9 @@ export class RssSampler {
   constructor(pid: number, options: { intervalMs?: number; onSample?: (s: RssSample) => void } = {}) {
     this.#pid = pid;
     const tick = () => {
-      const bytes = treeRssBytes(this.#pid);
-      if (bytes === undefined) return this.stop();
-      const s = { tMs: performance.now() - this.#start, bytes };
+      const m = treeMem(this.#pid);
+      if (m === undefined) return this.stop();
+      const s = { tMs: performance.now() - this.#start, bytes: m.rss, anon: m.anon, file: m.file };
       this.samples.push(s);
       options.onSample?.(s);
     };
@@ -34,6 +36,12 @@ export class RssSampler {
   get peakBytes(): number {
     let peak = 0;
     for (const s of this.samples) peak = Math.max(peak, s.bytes);
+    return peak;
+  }
+
+  get peakAnon(): number {
+    let peak = 0;
+    for (const s of this.samples) peak = Math.max(peak, s.anon);
     return peak;
   }
 

@@ -1,16 +1,30 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-/** VmRSS of one process in bytes, or undefined once it is gone. */
-export function vmRssBytes(pid: number): number | undefined {
+/**
+ * Resident memory of one process in bytes, from /proc/<pid>/status: `rss` (VmRSS, what the issue
+ * asks for and what an OOM killer compares), split into `anon` (RssAnon: heap, buffers — what
+ * grows without bound in the incident) and `file` (RssFile: mapped file pages, e.g. SQLite's
+ * mmap of the tx store, which the kernel can drop). Undefined once the process is gone.
+ */
+export interface Mem {
+  rss: number;
+  anon: number;
+  file: number;
+}
+
+export function memOf(pid: number): Mem | undefined {
   let status: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, "utf8");
   } catch {
     return undefined;
   }
-  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-  // A zombie has no VmRSS line: it holds no memory any more.
-  return m ? Number(m[1]) * 1024 : 0;
+  // A zombie has no Rss lines: it holds no memory any more.
+  const kb = (key: string) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+)\\s+kB$`, "m").exec(status);
+    return m ? Number(m[1]) * 1024 : 0;
+  };
+  return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile") };
 }
 
 /** Direct children of `pid`, from every thread's `children` file (Linux ≥ 3.5). */
@@ -35,17 +49,22 @@ export function childPids(pid: number): number[] {
 }
 
 /**
- * RSS of `pid` plus every descendant (the server spawns none today, but a future worker or
+ * Memory of `pid` plus every descendant (the server spawns none today, but a future worker or
  * helper process would otherwise hide memory from the chart). Undefined when `pid` is gone.
  */
-export function treeRssBytes(pid: number): number | undefined {
-  const own = vmRssBytes(pid);
+export function treeMem(pid: number): Mem | undefined {
+  const own = memOf(pid);
   if (own === undefined) return undefined;
-  let total = own;
+  const total = { ...own };
   const queue = childPids(pid);
   for (let i = 0; i < queue.length && i < 10_000; i++) {
     const c = queue[i] as number;
-    total += vmRssBytes(c) ?? 0;
+    const m = memOf(c);
+    if (m) {
+      total.rss += m.rss;
+      total.anon += m.anon;
+      total.file += m.file;
+    }
     queue.push(...childPids(c));
   }
   return total;

@@ -28,6 +28,8 @@ export interface RunResult {
   samples: RssSample[];
   baselineBytes: number;
   peakBytes: number;
+  /** Peak RssAnon (heap and buffers; excludes mapped file pages such as SQLite's mmap). */
+  peakAnonBytes: number;
   endBytes: number;
   /** The safety stop fired (server killed at `stoppedAtMs` of the sampler's clock). */
   stopped: boolean;
@@ -54,16 +56,22 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   const blobDir = join(runDir, "blobs");
   // Subtrees and the block only; a subtreeData file (or its temp) would skip the build.
   cpSync(o.seeded.blobDir, blobDir, { recursive: true, filter: (src) => !/\.subtreeData/.test(src) });
-  const server = await startServerProcess({
-    mainPath: resolve(o.repoRoot, "apps/asset-server/src/main.ts"),
-    cwd: runDir,
-    env: {
-      txstore: `sqlite://${o.seeded.txStorePath}`,
-      subtreestore: `file://${blobDir}`,
-      asset_concurrency_subtree_data_create: String(o.cap),
-      logLevel: "warn",
-    },
-  });
+  let server: Awaited<ReturnType<typeof startServerProcess>>;
+  try {
+    server = await startServerProcess({
+      mainPath: resolve(o.repoRoot, "apps/asset-server/src/main.ts"),
+      cwd: runDir,
+      env: {
+        txstore: `sqlite://${o.seeded.txStorePath}`,
+        subtreestore: `file://${blobDir}`,
+        asset_concurrency_subtree_data_create: String(o.cap),
+        logLevel: "warn",
+      },
+    });
+  } catch (error) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw error;
+  }
   let stopped = false;
   let stoppedAtMs: number | undefined;
   let peersProc: ReturnType<typeof Bun.spawn> | undefined;
@@ -117,6 +125,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       samples: sampler.samples,
       baselineBytes,
       peakBytes: sampler.peakBytes,
+      peakAnonBytes: sampler.peakAnon,
       endBytes,
       stopped,
       ...(stoppedAtMs === undefined ? {} : { stoppedAtMs }),

@@ -3,6 +3,8 @@ export interface ChartSeries {
   label: string;
   color: string;
   points: readonly { x: number; y: number }[];
+  /** Thin dashed line (a secondary measure of the same run). */
+  dashed?: boolean;
   /** Marks the last point with a cross and this note (e.g. "stopped at the safety limit"). */
   endNote?: string;
 }
@@ -87,7 +89,8 @@ export function lineChartSvg(o: ChartOptions): string {
   for (const s of o.series) {
     if (s.points.length === 0) continue;
     const pts = s.points.map((p) => `${f(X(p.x))},${f(Y(p.y))}`).join(" ");
-    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" points="${pts}"/>`);
+    const style = s.dashed ? `stroke-width="1.2" stroke-dasharray="4 3"` : `stroke-width="2"`;
+    out.push(`<polyline fill="none" stroke="${s.color}" ${style} stroke-linejoin="round" points="${pts}"/>`);
     if (s.endNote) {
       const last = s.points[s.points.length - 1] as { x: number; y: number };
       const cx = X(last.x);
@@ -102,7 +105,7 @@ export function lineChartSvg(o: ChartOptions): string {
   o.series.forEach((s, i) => {
     const ly = m.top + 14 + i * 18;
     out.push(
-      `<line x1="${m.left + 12}" x2="${m.left + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="3"/>`,
+      `<line x1="${m.left + 12}" x2="${m.left + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" ${s.dashed ? `stroke-width="1.5" stroke-dasharray="4 3"` : `stroke-width="3"`}/>`,
       `<text x="${m.left + 42}" y="${ly}" fill="#222">${esc(s.label)}</text>`,
     );
   });
