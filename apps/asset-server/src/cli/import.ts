@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 import { parseArgs } from "node:util";
 import { importFiles } from "../import/import-files.ts";
-import { openStores } from "../import/open-stores.ts";
+import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { createProgress } from "../import/progress.ts";
 
 const USAGE = `usage: subtreekit-asset import <files…> [--subtree-size N] [--keep-subtree-data] [--json]
@@ -34,12 +34,18 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
     console.error(`import: no files given\n${USAGE}`);
     return 2;
   }
-  const stores = await openStores({
-    cwd: options.cwd,
-    txstore: values.txstore,
-    subtreestore: values.subtreestore,
-    signal: options.signal,
-  });
+  let stores: OpenedStores;
+  try {
+    stores = await openStores({
+      cwd: options.cwd,
+      txstore: values.txstore,
+      subtreestore: values.subtreestore,
+      signal: options.signal,
+    });
+  } catch (err) {
+    console.error(`import: cannot open the stores: ${(err as Error).message}`);
+    return 1;
+  }
   const progress = createProgress(positionals.length, "inputs");
   try {
     const report = await importFiles({

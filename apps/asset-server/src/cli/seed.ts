@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 import { parseArgs } from "node:util";
-import { openStores } from "../import/open-stores.ts";
+import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { createProgress } from "../import/progress.ts";
 import { seed } from "../seed/seed.ts";
 
@@ -63,12 +63,18 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
     console.error(`seed: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
-  const stores = await openStores({
-    cwd: options.cwd,
-    txstore: values.txstore as string | undefined,
-    subtreestore: values.subtreestore as string | undefined,
-    signal: options.signal,
-  });
+  let stores: OpenedStores;
+  try {
+    stores = await openStores({
+      cwd: options.cwd,
+      txstore: values.txstore as string | undefined,
+      subtreestore: values.subtreestore as string | undefined,
+      signal: options.signal,
+    });
+  } catch (err) {
+    console.error(`seed: cannot open the stores: ${(err as Error).message}`);
+    return 1;
+  }
   const progress = createProgress(counts.subtrees, "subtrees");
   try {
     const result = await seed({

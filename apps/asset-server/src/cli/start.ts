@@ -74,10 +74,13 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
     target = await latestBlock(blobStore.root);
   }
 
-  await blobStore.sweepTempFiles();
+  const swept = await blobStore.sweepTempFiles();
   const logger = createLogger(settings.logLevel);
   const asset = createAssetServer({ settings, txStore, blobStore, logger });
   const running = await asset.listen(listen);
+  // The same line `serve` logs, so supervisors that wait for it work with `start` too.
+  logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
+  flushLogger(logger);
   const host = !listen.hostname || listen.hostname === "0.0.0.0" ? "localhost" : listen.hostname;
   const base = `http://${host.includes(":") ? `[${host}]` : host}:${running.port}`;
   console.log(startBanner(base, settings.asset_apiPrefix, target).join("\n"));

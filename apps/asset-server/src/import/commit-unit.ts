@@ -7,6 +7,7 @@ import type { ImportBlobType, ImportUnit } from "./unit.ts";
 export interface ImportTxStore {
   putTxs(records: readonly TxRecord[], options?: { signal?: AbortSignal }): Promise<void>;
   getTx(hash: Uint8Array, options?: { signal?: AbortSignal }): Promise<{ fee?: bigint; size: number } | undefined>;
+  has(hashes: readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<boolean[]>;
 }
 
 export interface ImportBlobStore {

@@ -35,11 +35,13 @@ export async function planSubtree(
   let unknownNodes = 0;
   if (!full) {
     const nodes: SubtreeNode[] = [];
+    // One batched lookup says which txs are stored; only those are read one by one.
+    const present = data ? [] : await options.txStore.has(input.nodes, { signal: options.signal });
     for (let i = 0; i < input.nodes.length; i++) {
       const hash = input.nodes[i] as Uint8Array;
       let info = data?.byNode.get(i);
-      if (!info && !isCoinbasePlaceholder(hash) && !data) {
-        const stored = await options.txStore.getTx(hash, { signal: options.signal });
+      if (!data && !isCoinbasePlaceholder(hash)) {
+        const stored = present[i] ? await options.txStore.getTx(hash, { signal: options.signal }) : undefined;
         if (stored) info = { fee: Number(stored.fee ?? 0n), size: stored.size };
         else unknownNodes++;
       }
