@@ -8,12 +8,14 @@ import {
   fromDisplayHex,
   isCoinbasePlaceholder,
   legacyBlockPrefix,
+  merkleRoot,
   parseSubtree,
   parseSubtreeNodes,
   parseWireBlock,
   readSubtreeData,
   serializeSubtreeNodes,
   toDisplayHex,
+  txid,
 } from "@subtreekit/subtree-stream";
 import { requireVectors } from "@subtreekit/testkit";
 import { type AssetServer, createAssetServer } from "../server/create.ts";
@@ -95,6 +97,19 @@ describe.skipIf(!V)("import every kind of vector file, then serve it", () => {
       expect(await dataTxids(hashOf(f), nodes)).toEqual(realNodes(nodes));
     }
   }, 30_000);
+
+  test("171 as a legacy block: 1024 txs whose merkle root is the header's, exactly sizeInBytes long", async () => {
+    const block = files("171").find((f) => f.endsWith(".block")) as string;
+    const got = await get(`/block_legacy/${hashOf(block)}?wire=1`);
+    expect(got.status).toBe(200);
+    expect(got.body.length).toBe(233441);
+    const wire = parseWireBlock(got.body);
+    expect(wire.txs).toHaveLength(1024);
+    expect(toDisplayHex(wire.header.merkleRoot)).toBe(
+      "272b43f0411116ed9fd9f3cfdeffff4b8a214559343a1d9f982870d5de2f5829",
+    );
+    expect(toDisplayHex(merkleRoot(wire.txs.map((t) => txid(t))))).toBe(toDisplayHex(wire.header.merkleRoot));
+  });
 
   test("model blocks: /block is the file, /subtree the nodes-only file", async () => {
     for (const f of files("model")) {
