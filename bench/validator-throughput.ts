@@ -64,12 +64,11 @@ async function main() {
   const e2e = (process.argv[4] ?? "1") !== "0";
   const onDemand = (process.argv[5] ?? "1") !== "0";
   const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
-  const { merkleRoot } = await import("../apps/peer-validator/src/format/merkle.ts");
-  const { serializeFullSubtree } = await import("../apps/peer-validator/src/format/full-subtree.ts");
-  const { displayHexAt } = await import("../apps/peer-validator/src/format/sha256d.ts");
+  const { merkleRoot, parseSubtreeNodes, serializeSubtree, toDisplayHex } = await import(
+    "../packages/subtree-stream/src/index.ts"
+  );
   const { sessionOf } = await import("../apps/peer-validator/src/session.ts");
   const { peerFetch } = await import("../apps/peer-validator/src/http/peer-fetch.ts");
-  const { bodyChunks } = await import("../apps/peer-validator/src/http/body-chunks.ts");
   const { verifyDataStream } = await import("../apps/peer-validator/src/subtree/verify-data-stream.ts");
   const { StagedSubtree } = await import("../apps/peer-validator/src/subtree/staged.ts");
   const { validateSubtree } = await import("../apps/peer-validator/src/index.ts");
@@ -79,14 +78,20 @@ async function main() {
   try {
     const t = performance.now();
     const { data, nodes } = makeTxs(n);
-    const root = merkleRoot(nodes);
-    const hex = displayHexAt(root);
+    const nodeList = parseSubtreeNodes(nodes);
+    const root = merkleRoot(nodeList);
+    const hex = toDisplayHex(root);
     const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
-    await blobs.put(
-      root,
-      "subtree",
-      serializeFullSubtree(root, nodes, new Float64Array(n), new Float64Array(n).fill(245)),
-    );
+    const full = nodeList.map((hash) => ({ hash, fee: 0, size: 245 }));
+    const subtree = {
+      magic: undefined,
+      storedRoot: root,
+      fees: 0,
+      sizeInBytes: 245 * n,
+      nodes: full,
+      conflictingNodes: [],
+    };
+    await blobs.put(root, "subtree", serializeSubtree(subtree, { magic: null }));
     await blobs.put(root, "subtreeData", data);
     console.log(
       `prepared ${n} txs (${(data.length / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
@@ -128,14 +133,16 @@ async function main() {
       const s = sessionOf({ peers: [api], txStore: noStore, blobStore: local });
       const writer = await local.createWriter(root, "subtreeData");
       try {
-        const { response, deadline } = await peerFetch(s, api, `/subtree_data/${hex}`);
-        const r = await verifyDataStream(bodyChunks(response.body, { signal: s.signal, deadline, peer: api, url }), {
-          nodes,
+        const { response } = await peerFetch(s, api, `/subtree_data/${hex}`);
+        const r = await verifyDataStream(response.body, {
+          nodes: nodeList,
           known,
           staged: new StagedSubtree(n),
           maxTxBytes: s.settings.max_tx_bytes,
+          signal: s.signal,
           sink: (b) => writer.write(b),
           peer: api,
+          url,
           subtree: hex,
         });
         return r.bytes;

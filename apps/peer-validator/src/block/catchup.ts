@@ -1,5 +1,5 @@
+import { toDisplayHex } from "@subtreekit/subtree-stream";
 import { PeersUnavailableError } from "../errors/peers-unavailable-error.ts";
-import { displayHexAt } from "../format/sha256d.ts";
 import { type RunInput, type Session, sessionOf } from "../session.ts";
 import { parseHash, type SubtreeResult } from "../subtree/validate-subtree.ts";
 import { type FetchedBlock, fetchBlock } from "./fetch-block.ts";
@@ -25,8 +25,6 @@ export interface CatchupResult {
   stoppedAt: "stored" | "from" | "peer-start" | "max-blocks" | "genesis";
 }
 
-const ZERO = new Uint8Array(32);
-
 /**
  * Walks back from `to` through each block's previous hash until a block already stored (or
  * `from`, or the oldest block the peers have), then validates forward in height order. The
@@ -41,7 +39,7 @@ export async function catchup(o: CatchupOptions): Promise<CatchupResult> {
   let cur = parseHash(o.to, "--to");
   if (o.from) parseHash(o.from, "--from");
   while (true) {
-    const hex = displayHexAt(cur);
+    const hex = toDisplayHex(cur);
     if (await s.blobStore.exists(cur, "block", { signal: s.signal })) {
       stoppedAt = "stored";
       break;
@@ -52,8 +50,7 @@ export async function catchup(o: CatchupOptions): Promise<CatchupResult> {
     }
     let f: FetchedBlock;
     try {
-      const h = cur;
-      f = await s.peers.tryEach(`block ${hex}`, s.signal, (peer) => fetchBlock(s, peer, h, hex));
+      f = await s.peers.tryEach(`block ${hex}`, s.signal, (peer) => fetchBlock(s, peer, hex));
     } catch (err) {
       // every peer said 404: we reached the oldest block they have
       if (
@@ -71,11 +68,12 @@ export async function catchup(o: CatchupOptions): Promise<CatchupResult> {
       stoppedAt = "from";
       break;
     }
-    if (f.block.prev.every((b, i) => b === ZERO[i])) break;
-    cur = f.block.prev;
+    const prev = f.block.header.prevHash;
+    if (prev.every((b) => b === 0)) break;
+    cur = prev;
   }
   chain.reverse();
-  s.emit({ type: "catchup-plan", blocks: chain.map((f) => displayHexAt(f.block.hash)), from: o.from });
+  s.emit({ type: "catchup-plan", blocks: chain.map((f) => f.hex), from: o.from });
   return { blocks: await validateInOrder(s, chain, o.concurrency ?? 4, Math.max(0, o.prefetch ?? 1)), stoppedAt };
 }
 

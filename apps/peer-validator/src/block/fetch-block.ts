@@ -1,13 +1,22 @@
+import {
+  blockHash,
+  isSubtreeStreamError,
+  type ModelBlock,
+  parseModelBlock,
+  toDisplayHex,
+  txid,
+} from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { type ModelBlock, parseModelBlock } from "../format/model-block.ts";
-import { displayHexAt, hashAtEquals } from "../format/sha256d.ts";
-import { TxFormatError } from "../format/tx-scan.ts";
 import { readAll } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import type { Session } from "../session.ts";
 
 export interface FetchedBlock {
   block: ModelBlock;
+  /** Block hash, internal order. */
+  hash: Uint8Array;
+  hex: string;
+  coinbaseTxid: Uint8Array;
   bytes: Uint8Array;
   peer: string;
 }
@@ -16,7 +25,7 @@ export interface FetchedBlock {
 const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
 
 /** `GET /block/:hash` from one peer, parsed, and checked to hash to what was asked for. */
-export async function fetchBlock(s: Session, peer: string, hash: Uint8Array, hex: string): Promise<FetchedBlock> {
+export async function fetchBlock(s: Session, peer: string, hex: string): Promise<FetchedBlock> {
   const { response, url, deadline } = await peerFetch(s, peer, `/block/${hex}`);
   const detail = { peer, block: hex };
   const bytes = await readAll(response.body, {
@@ -30,20 +39,22 @@ export async function fetchBlock(s: Session, peer: string, hash: Uint8Array, hex
   });
   let block: ModelBlock;
   try {
-    block = parseModelBlock(bytes, s.settings.max_tx_bytes);
+    block = parseModelBlock(bytes);
+    if (block.subtrees.some((h) => h.every((b) => b === 0)))
+      throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} lists the all-zero subtree hash`, detail);
   } catch (err) {
-    if (!(err instanceof TxFormatError)) throw err;
+    if (!isSubtreeStreamError(err)) throw err;
     throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} does not parse: ${err.message}`, detail, {
       cause: err,
     });
   }
-  if (!hashAtEquals(block.hash, 0, hash, 0)) {
-    const actual = displayHexAt(block.hash);
+  const hash = blockHash(bytes);
+  const actual = toDisplayHex(hash);
+  if (actual !== hex)
     throw new VerificationError("BLOCK_MISMATCH", `${peer}: asked for block ${hex}, got block ${actual}`, {
       ...detail,
       expected: hex,
       actual,
     });
-  }
-  return { block, bytes, peer };
+  return { block, hash, hex, coinbaseTxid: txid(block.coinbaseTx), bytes, peer };
 }

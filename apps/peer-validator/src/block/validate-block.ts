@@ -1,6 +1,5 @@
+import { blockMerkleRoot, bytesEqual, subtreeRootWithCoinbase, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { blockMerkleRoot, type SubtreeShape } from "../format/block-merkle.ts";
-import { displayHexAt, hashAtEquals } from "../format/sha256d.ts";
 import { type RunInput, type Session, sessionOf } from "../session.ts";
 import { parseHash, type SubtreeResult, validateSubtree } from "../subtree/validate-subtree.ts";
 import { type FetchedBlock, fetchBlock } from "./fetch-block.ts";
@@ -39,7 +38,7 @@ export async function validateBlock(o: ValidateBlockOptions): Promise<BlockResul
   // a merkle mismatch means the block's subtree list was wrong (subtrees are content-addressed and
   // verified): that peer is marked bad and the block is taken from the next one
   return s.peers.tryEach(`block ${hex}`, s.signal, async (peer) =>
-    validateFetchedBlock(s, await fetchBlock(s, peer, hash, hex), o.concurrency ?? 4),
+    validateFetchedBlock(s, await fetchBlock(s, peer, hex), o.concurrency ?? 4),
   );
 }
 
@@ -51,8 +50,7 @@ export async function validateFetchedBlock(s: Session, f: FetchedBlock, concurre
 
 /** Every subtree of the block, `concurrency` at once, all run to the end; throws the first failure. */
 export async function validateSubtreesOf(s: Session, f: FetchedBlock, concurrency: number): Promise<SubtreeResult[]> {
-  const { block, peer } = f;
-  const hex = displayHexAt(block.hash);
+  const { block, peer, hex } = f;
   s.emit({ type: "block-start", block: hex, peer, subtrees: block.subtrees.length, height: block.height });
   const results: SubtreeResult[] = new Array(block.subtrees.length);
   const errors: unknown[] = [];
@@ -61,7 +59,7 @@ export async function validateSubtreesOf(s: Session, f: FetchedBlock, concurrenc
     while (next < block.subtrees.length && !s.signal.aborted) {
       const i = next++;
       try {
-        results[i] = await validateSubtree({ session: s, hash: displayHexAt(block.subtrees[i]!) });
+        results[i] = await validateSubtree({ session: s, hash: toDisplayHex(block.subtrees[i]!) });
       } catch (err) {
         errors.push(err);
       }
@@ -88,26 +86,28 @@ export async function storeIfMerkleMatches(
   f: FetchedBlock,
   results: SubtreeResult[],
 ): Promise<BlockResult> {
-  const { block, peer, bytes } = f;
-  const hex = displayHexAt(block.hash);
-  const shapes: SubtreeShape[] = results.map((r, i) => ({ root: block.subtrees[i]!, leaves: r.nodes.length / 32 }));
-  const leaves = shapes.reduce((a, x) => a + x.leaves, 0);
-  const root = blockMerkleRoot(results[0]?.nodes ?? new Uint8Array(32), block.coinbaseTxid, shapes);
-  if (!hashAtEquals(root, 0, block.merkleRoot, 0) || leaves !== block.txCount) {
-    const expected = displayHexAt(block.merkleRoot);
-    const actual = displayHexAt(root);
+  const { block, peer, bytes, hex } = f;
+  const leaves = results.map((r) => r.nodes.length);
+  const total = leaves.reduce((a, x) => a + x, 0);
+  const roots = block.subtrees.map((h, i) =>
+    i === 0 ? subtreeRootWithCoinbase(results[0]!.nodes, f.coinbaseTxid) : h,
+  );
+  const root = roots.length > 0 ? blockMerkleRoot(roots, { subtreeLeaves: leaves }) : new Uint8Array(32);
+  if (!bytesEqual(root, block.header.merkleRoot) || total !== block.txCount) {
+    const expected = toDisplayHex(block.header.merkleRoot);
+    const actual = toDisplayHex(root);
     const err = new VerificationError(
       "MERKLE_MISMATCH",
-      leaves !== block.txCount
-        ? `${peer}: block ${hex}: its ${results.length} subtrees hold ${leaves} txs, the block says ${block.txCount}`
+      total !== block.txCount
+        ? `${peer}: block ${hex}: its ${results.length} subtrees hold ${total} txs, the block says ${block.txCount}`
         : `${peer}: block ${hex}: merkle root from its subtrees is ${actual}, header says ${expected}`,
       { peer, block: hex, expected, actual },
     );
     s.emit({ type: "block-failed", block: hex, code: err.code, message: err.message });
     throw err;
   }
-  if (!(await s.blobStore.exists(block.hash, "block"))) {
-    const w = await s.blobStore.createWriter(block.hash, "block");
+  if (!(await s.blobStore.exists(f.hash, "block"))) {
+    const w = await s.blobStore.createWriter(f.hash, "block");
     try {
       await w.write(bytes);
       await w.commit();

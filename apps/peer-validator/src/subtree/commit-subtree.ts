@@ -1,4 +1,4 @@
-import { serializeFullSubtree } from "../format/full-subtree.ts";
+import { serializeSubtree } from "@subtreekit/subtree-stream";
 import type { Session } from "../session.ts";
 import type { BlobWriter } from "../types.ts";
 import type { StagedSubtree } from "./staged.ts";
@@ -6,13 +6,14 @@ import type { StagedSubtree } from "./staged.ts";
 /**
  * Commits a fully verified subtree, in the order that keeps "subtree stored ⇒ everything it needs
  * is stored": the missing txs in one all-or-nothing store transaction, then the `.subtreeData`
- * file, then the subtree file last. If the txs cannot be stored, the data file is discarded.
- * Runs to the end once started (a few ms), so a cancel cannot leave half a commit.
+ * file, then the subtree file (go-subtree full form; the blob store adds the magic header) last.
+ * If the txs cannot be stored, the data file is discarded. Runs to the end once started (a few
+ * ms), so a cancel cannot leave half a commit.
  */
 export async function commitSubtree(
   s: Session,
   hash: Uint8Array,
-  nodes: Uint8Array,
+  nodes: readonly Uint8Array[],
   staged: StagedSubtree,
   dataWriter: BlobWriter | undefined,
 ): Promise<void> {
@@ -23,11 +24,24 @@ export async function commitSubtree(
     await dataWriter?.abort(err);
     throw err;
   }
-  const full = serializeFullSubtree(hash, nodes, staged.fees, staged.sizes);
   if (await s.blobStore.exists(hash, "subtree")) return; // validated meanwhile by someone else
+  let fees = 0;
+  let sizeInBytes = 0;
+  const full = nodes.map((h, i) => {
+    const fee = staged.fees[i] ?? 0;
+    const size = staged.sizes[i] ?? 0;
+    fees += fee;
+    sizeInBytes += size;
+    return { hash: h, fee, size };
+  });
+  // the root is the hash just verified: no need to recompute it (buildSubtree would)
+  const bytes = serializeSubtree(
+    { magic: undefined, storedRoot: hash, fees, sizeInBytes, nodes: full, conflictingNodes: [] },
+    { magic: null },
+  );
   const w = await s.blobStore.createWriter(hash, "subtree");
   try {
-    await w.write(full);
+    await w.write(bytes);
     await w.commit();
   } catch (err) {
     await w.abort(err);

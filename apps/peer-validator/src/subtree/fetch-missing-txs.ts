@@ -1,11 +1,9 @@
+import { readTxsBatches, toDisplayHex, toStandardBytes, txFee } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { displayHexAt, sha256dInto } from "../format/sha256d.ts";
-import { standardBytes, TxFormatError } from "../format/tx-scan.ts";
-import { forEachTx } from "../format/tx-stream.ts";
-import { bodyChunks } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import type { Session } from "../session.ts";
 import type { StagedSubtree } from "./staged.ts";
+import { classifyStreamError } from "./stream-errors.ts";
 
 /**
  * The per-tx path (spec §4.2 step 5): `POST /subtree/:hash/txs` with the missing txids in batches
@@ -18,7 +16,7 @@ export async function fetchMissingTxs(
   s: Session,
   peer: string,
   hex: string,
-  nodes: Uint8Array,
+  nodes: readonly Uint8Array[],
   missing: number[],
   staged: StagedSubtree,
   onProgress: (txs: number, bytes: number) => void,
@@ -47,7 +45,7 @@ async function fetchBatch(
   s: Session,
   peer: string,
   hex: string,
-  nodes: Uint8Array,
+  nodes: readonly Uint8Array[],
   batch: number[],
   staged: StagedSubtree,
   onProgress: (txs: number, bytes: number) => void,
@@ -55,60 +53,53 @@ async function fetchBatch(
   const body = new Uint8Array(batch.length * 32);
   const wanted = new Map<string, number>();
   batch.forEach((idx, k) => {
-    const h = nodes.subarray(idx * 32, idx * 32 + 32);
-    body.set(h, k * 32);
-    wanted.set(Buffer.from(h).toString("latin1"), idx);
+    body.set(nodes[idx]!, k * 32);
+    wanted.set(Buffer.from(nodes[idx]!).toString("latin1"), idx);
   });
-  const where = `${peer}: subtree ${hex}`;
-  const detail = { peer, subtree: hex };
-  const { response, url, deadline } = await peerFetch(s, peer, `/subtree/${hex}/txs`, { method: "POST", body });
-  const txid = new Uint8Array(32);
+  const where = `${peer}: subtree ${hex}: POST /txs`;
+  const { response, url } = await peerFetch(s, peer, `/subtree/${hex}/txs`, { method: "POST", body });
+  const ctx = { peer, url, subtree: hex, signal: s.signal, what: "POST /txs answer" };
   let got = 0;
   try {
-    await forEachTx(bodyChunks(response.body, { signal: s.signal, deadline, peer, url }), s.settings.max_tx_bytes, {
-      tx(buf, start, scan) {
-        const standard = standardBytes(buf, start, scan);
-        sha256dInto(standard, txid);
-        const key = Buffer.from(txid).toString("latin1");
+    if (!response.body) throw new VerificationError("MALFORMED", `${where}: empty answer`, { peer, subtree: hex });
+    for await (const txs of readTxsBatches(response.body, { signal: s.signal, maxTxBytes: s.settings.max_tx_bytes })) {
+      let bytes = 0;
+      for (const tx of txs) {
+        const key = Buffer.from(tx.txid).toString("latin1");
         const idx = wanted.get(key);
         if (idx === undefined)
           throw new VerificationError(
             got >= batch.length ? "COUNT_MISMATCH" : "TX_MISMATCH",
-            `${where}: POST /txs answered tx ${displayHexAt(txid)} (tx ${got} of the answer), which was not requested or came twice`,
-            { ...detail, index: got, actual: displayHexAt(txid) },
+            `${where}: answered tx ${toDisplayHex(tx.txid)} (tx ${got} of the answer), which was not requested or came twice`,
+            { peer, subtree: hex, index: got, actual: toDisplayHex(tx.txid) },
           );
         wanted.delete(key);
-        staged.sizes[idx] = scan.size;
-        staged.fees[idx] = Math.max(0, scan.fee ?? 0);
+        const standard = tx.extended ? toStandardBytes(tx.bytes) : tx.bytes;
+        const fee = tx.extended ? txFee(tx.bytes) : undefined;
+        staged.sizes[idx] = standard.length;
+        staged.fees[idx] = Math.max(0, fee ?? 0);
         staged.txs.push({
-          hash: txid.slice(),
-          standard: scan.extended ? standard : standard.slice(),
-          extended: scan.extended ? buf.slice(start, scan.end) : undefined,
-          fee: scan.fee,
-          size: scan.size,
+          hash: tx.txid,
+          standard,
+          extended: tx.extended ? tx.bytes : undefined,
+          fee,
+          size: standard.length,
         });
+        bytes += tx.bytes.length;
         got++;
-        onProgress(1, scan.end - start);
-        return true;
-      },
-    });
+      }
+      onProgress(txs.length, bytes);
+    }
   } catch (err) {
-    if (err instanceof TxFormatError)
-      throw new VerificationError(
-        err.kind === "truncated" ? "TRUNCATED" : "MALFORMED",
-        `${where}: ${err.kind} tx ${got} of the POST /txs answer (offset ${err.offset}): ${err.message}`,
-        { ...detail, index: got },
-        { cause: err },
-      );
-    throw err;
+    throw classifyStreamError(err, ctx);
   }
   if (wanted.size > 0) {
     const [firstMissing] = wanted.values();
-    const expected = displayHexAt(nodes, firstMissing! * 32);
+    const expected = toDisplayHex(nodes[firstMissing!]!);
     throw new VerificationError(
       "COUNT_MISMATCH",
-      `${where}: POST /txs answered ${got} of ${batch.length} txs; missing tx at index ${firstMissing}, expected ${expected}`,
-      { ...detail, index: firstMissing, expected },
+      `${where}: answered ${got} of ${batch.length} txs; missing tx at index ${firstMissing}, expected ${expected}`,
+      { peer, subtree: hex, index: firstMissing, expected },
     );
   }
 }

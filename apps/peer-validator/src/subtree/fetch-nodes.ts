@@ -1,11 +1,8 @@
+import { isCoinbasePlaceholder, merkleRoot, parseSubtreeNodes, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { merkleRoot } from "../format/merkle.ts";
-import { displayHexAt, hashAtEquals } from "../format/sha256d.ts";
 import { readAll } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import type { Session } from "../session.ts";
-
-const PLACEHOLDER = new Uint8Array(32).fill(0xff);
 
 /**
  * `GET /subtree/:hash` from one peer: nodes only (n × 32 bytes), read bounded at
@@ -13,11 +10,11 @@ const PLACEHOLDER = new Uint8Array(32).fill(0xff);
  * whole hashes, at least one, the placeholder only at node 0, and the merkle root equal to the
  * hash we asked for (before any tx is fetched, as CheckBlockSubtrees does).
  */
-export async function fetchNodes(s: Session, peer: string, hash: Uint8Array, hex: string): Promise<Uint8Array> {
+export async function fetchNodes(s: Session, peer: string, hex: string): Promise<Uint8Array[]> {
   const { response, url, deadline } = await peerFetch(s, peer, `/subtree/${hex}`);
   const max = s.settings.max_subtree_leaves * 32;
   const detail = { peer, subtree: hex };
-  const nodes = await readAll(response.body, {
+  const bytes = await readAll(response.body, {
     signal: s.signal,
     deadline,
     peer,
@@ -30,26 +27,25 @@ export async function fetchNodes(s: Session, peer: string, hash: Uint8Array, hex
         detail,
       ),
   });
-  if (nodes.length === 0 || nodes.length % 32 !== 0)
+  if (bytes.length === 0 || bytes.length % 32 !== 0)
     throw new VerificationError(
       "MALFORMED",
-      `${peer}: subtree ${hex}: nodes body of ${nodes.length} bytes is not a whole number of 32-byte hashes`,
+      `${peer}: subtree ${hex}: nodes body of ${bytes.length} bytes is not a whole number of 32-byte hashes`,
       detail,
     );
-  for (let i = 1; i < nodes.length / 32; i++)
-    if (hashAtEquals(nodes, i * 32, PLACEHOLDER, 0))
+  const nodes = parseSubtreeNodes(bytes);
+  for (let i = 1; i < nodes.length; i++)
+    if (isCoinbasePlaceholder(nodes[i]!))
       throw new VerificationError("MALFORMED", `${peer}: subtree ${hex}: coinbase placeholder at node ${i}`, {
         ...detail,
         index: i,
       });
-  const root = merkleRoot(nodes);
-  if (!hashAtEquals(root, 0, hash, 0)) {
-    const actual = displayHexAt(root);
+  const actual = toDisplayHex(merkleRoot(nodes));
+  if (actual !== hex)
     throw new VerificationError(
       "ROOT_MISMATCH",
-      `${peer}: subtree ${hex}: merkle root of the ${nodes.length / 32} nodes is ${actual}, expected ${hex}`,
+      `${peer}: subtree ${hex}: merkle root of the ${nodes.length} nodes is ${actual}, expected ${hex}`,
       { ...detail, expected: hex, actual },
     );
-  }
   return nodes;
 }

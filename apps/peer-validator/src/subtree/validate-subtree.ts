@@ -1,8 +1,5 @@
+import { isCoinbasePlaceholder, merkleHeight, parseSubtree } from "@subtreekit/subtree-stream";
 import { UsageError } from "../errors/usage-error.ts";
-import { nodesOfFullSubtree } from "../format/full-subtree.ts";
-import { subtreeHeight } from "../format/merkle.ts";
-import { hashAtEquals } from "../format/sha256d.ts";
-import { bodyChunks } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import { type RunInput, type Session, sessionOf } from "../session.ts";
 import type { BlobWriter } from "../types.ts";
@@ -17,8 +14,8 @@ export type ValidateSubtreeOptions = RunInput & { hash: string };
 
 export interface SubtreeResult {
   hash: string;
-  /** Nodes (n × 32 bytes, internal order), as verified or as stored earlier. */
-  nodes: Uint8Array;
+  /** Node hashes (internal order), as verified or as stored earlier. */
+  nodes: Uint8Array[];
   /** The peer that served it; undefined when it was already stored. */
   peer: string | undefined;
   /** How the txs came: the whole stream, per-tx POST, none missing, or already stored. */
@@ -27,8 +24,6 @@ export interface SubtreeResult {
   stored: number;
   bytes: number;
 }
-
-const PLACEHOLDER = new Uint8Array(32).fill(0xff);
 
 /**
  * Fetches one subtree from the first peer that can deliver it, verifies it, and only then commits
@@ -48,7 +43,14 @@ export async function validateSubtree(o: ValidateSubtreeOptions): Promise<Subtre
   const existing = await s.blobStore.get(hash, "subtree", { signal: s.signal });
   if (existing) {
     s.emit({ type: "already-stored", kind: "subtree", hash: hex });
-    return { hash: hex, nodes: nodesOfFullSubtree(existing), peer: undefined, path: "stored", stored: 0, bytes: 0 };
+    return {
+      hash: hex,
+      nodes: parseSubtree(existing).nodes.map((x) => x.hash),
+      peer: undefined,
+      path: "stored",
+      stored: 0,
+      bytes: 0,
+    };
   }
   try {
     return await s.peers.tryEach(`subtree ${hex}`, s.signal, (peer) => fromPeer(s, peer, hash, hex));
@@ -65,17 +67,15 @@ export async function validateSubtree(o: ValidateSubtreeOptions): Promise<Subtre
 
 async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string): Promise<SubtreeResult> {
   s.emit({ type: "subtree-start", subtree: hex, peer });
-  const nodes = await fetchNodes(s, peer, hash, hex);
-  const n = nodes.length / 32;
-  const placeholder = hashAtEquals(nodes, 0, PLACEHOLDER, 0);
-  const hashes: Uint8Array[] = [];
-  for (let i = placeholder ? 1 : 0; i < n; i++) hashes.push(nodes.subarray(i * 32, i * 32 + 32));
-  const has = await s.txStore.has(hashes, { signal: s.signal });
+  const nodes = await fetchNodes(s, peer, hex);
+  const n = nodes.length;
+  const placeholder = isCoinbasePlaceholder(nodes[0]!);
+  const has = await s.txStore.has(placeholder ? nodes.slice(1) : nodes, { signal: s.signal });
   const known: boolean[] = placeholder ? [true, ...has] : has;
   const missing: number[] = [];
   for (let i = 0; i < n; i++) if (!known[i]) missing.push(i);
   // the reference compares against the capacity 2^⌈log2 n⌉, not n (spec §4.2 step 2)
-  const percent = (100 * missing.length) / 2 ** subtreeHeight(n);
+  const percent = (100 * missing.length) / 2 ** merkleHeight(n);
   const path =
     missing.length === 0
       ? "none"
@@ -91,16 +91,19 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
     if (path === "data") {
       if (!(await s.blobStore.exists(hash, "subtreeData", { signal: s.signal })))
         writer = await s.blobStore.createWriter(hash, "subtreeData");
-      const { response, url, deadline } = await peerFetch(s, peer, `/subtree_data/${hex}`);
+      const { response, url } = await peerFetch(s, peer, `/subtree_data/${hex}`);
       const w = writer;
-      const r = await verifyDataStream(bodyChunks(response.body, { signal: s.signal, deadline, peer, url }), {
+      // fetchWithRetry's per-attempt timeout stays linked to this body: a stall ends the read
+      const r = await verifyDataStream(response.body, {
         nodes,
         known,
         staged,
         maxTxBytes: s.settings.max_tx_bytes,
+        signal: s.signal,
         sink: w ? (b) => w.write(b) : undefined,
         onProgress: progress,
         peer,
+        url,
         subtree: hex,
       });
       bytes = r.bytes;

@@ -1,8 +1,15 @@
-import { blockMerkleRoot } from "../format/block-merkle.ts";
-import { serializeFullSubtree } from "../format/full-subtree.ts";
-import { merkleRoot } from "../format/merkle.ts";
-import { displayHexAt, sha256dInto } from "../format/sha256d.ts";
-import { newTxScan, scanTx, standardBytes } from "../format/tx-scan.ts";
+import {
+  blockHash,
+  blockMerkleRoot,
+  buildSubtree,
+  COINBASE_PLACEHOLDER,
+  parseTx,
+  serializeSubtree,
+  subtreeRootWithCoinbase,
+  toDisplayHex,
+  toStandardBytes,
+  txid,
+} from "@subtreekit/subtree-stream";
 
 /** The parts of the real stores a test fills for our asset server to serve. */
 export interface ImportStores {
@@ -42,39 +49,41 @@ export async function importBlock(
   /** Make a synthetic header consistent: set its prev hash and its merkle root from the subtrees. */
   link?: { prev: Uint8Array },
 ): Promise<ImportedBlock> {
-  const scan = newTxScan();
   const ids: Uint8Array[] = [];
   const std: Uint8Array[] = [];
   const records: { hash: Uint8Array; standard: Uint8Array; extended?: Uint8Array; size: number }[] = [];
   for (const tx of block.txs) {
-    scanTx(tx, 0, tx.length, 1 << 30, scan);
-    const s = standardBytes(tx, 0, scan).slice();
-    const id = sha256dInto(s, new Uint8Array(32));
+    const extended = parseTx(tx).extended;
+    const s = extended ? toStandardBytes(tx) : tx;
+    const id = txid(tx);
     ids.push(id);
     std.push(s);
-    if (ids.length > 1)
-      records.push({ hash: id, standard: s, extended: scan.extended ? tx : undefined, size: s.length });
+    if (ids.length > 1) records.push({ hash: id, standard: s, extended: extended ? tx : undefined, size: s.length });
   }
   await stores.txs.putTxs(records);
   const subtreeHashes: Uint8Array[] = [];
-  const shapes: { root: Uint8Array; leaves: number }[] = [];
-  let firstNodes = new Uint8Array(32);
+  const leaves: number[] = [];
+  let firstNodes: Uint8Array[] = [];
   for (let k = 0; k < ids.length; k += subtreeSize) {
     const n = Math.min(subtreeSize, ids.length - k);
-    const nodes = new Uint8Array(n * 32);
-    for (let i = 0; i < n; i++) nodes.set(k + i === 0 ? new Uint8Array(32).fill(0xff) : ids[k + i]!, i * 32);
-    const root = merkleRoot(nodes);
-    const sizes = new Float64Array(n).map((_, i) => (k + i === 0 ? 0 : std[k + i]!.length));
-    await stores.blobs.put(root, "subtree", serializeFullSubtree(root, nodes, new Float64Array(n), sizes));
+    const nodes = Array.from({ length: n }, (_, i) => ({
+      hash: k + i === 0 ? COINBASE_PLACEHOLDER : ids[k + i]!,
+      fee: 0,
+      size: k + i === 0 ? 0 : std[k + i]!.length,
+    }));
+    const subtree = buildSubtree(nodes);
+    const root = subtree.storedRoot;
+    await stores.blobs.put(root, "subtree", serializeSubtree(subtree, { magic: null }));
     if (withData) await stores.blobs.put(root, "subtreeData", Buffer.concat(block.txs.slice(Math.max(1, k), k + n)));
     subtreeHashes.push(root);
-    shapes.push({ root, leaves: n });
-    if (k === 0) firstNodes = nodes;
+    leaves.push(n);
+    if (k === 0) firstNodes = nodes.map((x) => x.hash);
   }
   const header = block.header.slice();
   if (link) {
     header.set(link.prev, 4);
-    header.set(blockMerkleRoot(firstNodes, ids[0]!, shapes), 36);
+    const roots = subtreeHashes.map((h, i) => (i === 0 ? subtreeRootWithCoinbase(firstNodes, ids[0]!) : h));
+    header.set(blockMerkleRoot(roots, { subtreeLeaves: leaves }), 36);
   }
   const size = 80 + varint(ids.length).length + std.reduce((a, s) => a + s.length, 0);
   const model = Buffer.concat([
@@ -84,12 +93,12 @@ export async function importBlock(
     std[0]!,
     Uint8Array.from(varint(block.height)),
   ]);
-  const hash = sha256dInto(header, new Uint8Array(32));
+  const hash = blockHash(header);
   await stores.blobs.put(hash, "block", model);
   return {
-    hash: displayHexAt(hash),
+    hash: toDisplayHex(hash),
     raw: hash,
-    subtrees: subtreeHashes.map((h) => displayHexAt(h)),
+    subtrees: subtreeHashes.map((h) => toDisplayHex(h)),
     txCount: ids.length,
   };
 }
@@ -98,12 +107,11 @@ export async function importBlock(
 export function parseWireBlock(bytes: Uint8Array): { header: Uint8Array; txs: Uint8Array[] } {
   const b = bytes[80]!;
   let p = 81 + (b < 0xfd ? 0 : b === 0xfd ? 2 : 4);
-  const scan = newTxScan();
   const txs: Uint8Array[] = [];
   while (p < bytes.length) {
-    const end = scanTx(bytes, p, bytes.length, 1 << 30, scan);
-    txs.push(bytes.subarray(p, end));
-    p = end;
+    const tx = parseTx(bytes, p);
+    txs.push(tx.bytes);
+    p += tx.size;
   }
   return { header: bytes.subarray(0, 80), txs };
 }

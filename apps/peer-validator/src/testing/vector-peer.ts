@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { displayHexAt, sha256dInto } from "../format/sha256d.ts";
-import { newTxScan, scanTx, standardBytes } from "../format/tx-scan.ts";
+import { parseTx, toDisplayHex, txid } from "@subtreekit/subtree-stream";
 
 /** One request as the test peer saw it. */
 export interface LoggedRequest {
@@ -30,14 +29,7 @@ export function loadVectorDir(dir: string): Map<string, Uint8Array> {
 
 /** Each tx of a concatenated tx body, keyed by display txid. */
 export function indexTxs(body: Uint8Array, into = new Map<string, Uint8Array>()): Map<string, Uint8Array> {
-  const scan = newTxScan();
-  const id = new Uint8Array(32);
-  for (let p = 0; p < body.length; ) {
-    const end = scanTx(body, p, body.length, 1 << 30, scan);
-    if (end < 0) throw new Error("truncated test vector");
-    into.set(displayHexAt(sha256dInto(standardBytes(body, p, scan), id)), body.subarray(p, end));
-    p = end;
-  }
+  for (const tx of splitTxs(body)) into.set(txidOf(tx), tx);
   return into;
 }
 
@@ -84,7 +76,7 @@ function serveVector(
     const parts: Uint8Array[] = [];
     for (let k = body.length / 32 - 1; k >= 0; k--) {
       // answer in reverse order: the client must match by txid, not position
-      const tx = txs.get(displayHexAt(body, k * 32));
+      const tx = txs.get(toDisplayHex(body.subarray(k * 32, k * 32 + 32)));
       if (tx) parts.push(tx);
     }
     return new Response(Buffer.concat(parts), { headers: { "content-type": "application/octet-stream" } });
@@ -96,22 +88,18 @@ function serveVector(
 
 /** The txs of a concatenated tx body, in order (views). */
 export function splitTxs(body: Uint8Array): Uint8Array[] {
-  const scan = newTxScan();
   const out: Uint8Array[] = [];
   for (let p = 0; p < body.length; ) {
-    const end = scanTx(body, p, body.length, 1 << 30, scan);
-    if (end < 0) throw new Error("truncated test vector");
-    out.push(body.subarray(p, end));
-    p = end;
+    const tx = parseTx(body, p);
+    out.push(tx.bytes);
+    p += tx.size;
   }
   return out;
 }
 
 /** Display txid of one tx (standard or extended). */
 export function txidOf(tx: Uint8Array): string {
-  const scan = newTxScan();
-  scanTx(tx, 0, tx.length, 1 << 30, scan);
-  return displayHexAt(sha256dInto(standardBytes(tx, 0, scan), new Uint8Array(32)));
+  return toDisplayHex(txid(tx));
 }
 
 /** A body that arrives `chunk` bytes every `everyMs` (a slow-drip peer). */
