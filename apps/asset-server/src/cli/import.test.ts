@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSettings } from "@subtreekit/settings";
@@ -199,6 +199,28 @@ describe.skipIf(!V)("import options", () => {
     const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
     const stored = await blobs.get(fromDisplayHex(hashOf(base)), "subtreeData");
     expect(stored && Buffer.compare(stored, bytes(`${base}.subtreeData`))).toBe(0);
+  }, 30_000);
+
+  test("a wire block with the F9BEB4D9+size prefix (as /rest/block/<hash>.bin serves it) imports and round-trips", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "import-prefixed-"));
+    dirs.push(dir);
+    const src = files("legacy-blocks").find((x) => x.includes("/00000000000000000ad4cd15")) as string;
+    const plain = bytes(src);
+    const prefixed = Buffer.concat([legacyBlockPrefix(plain.length, parseWireBlock(plain).txs.length), plain]);
+    const file = join(dir, `${hashOf(src)}.bin`);
+    writeFileSync(file, prefixed);
+    expect((await importCli(dir, [file])).code).toBe(0);
+    const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+    const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
+    const settings = { ...loadSettings({ env: {}, files: [] }) } as AssetSettings;
+    const asset = createAssetServer({ settings, txStore: txs, blobStore: blobs, heightScanMs: 0 });
+    const { url } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
+    const body = async (q: string) =>
+      new Uint8Array(await (await fetch(`${url}/api/v1/block_legacy/${hashOf(src)}${q}`)).arrayBuffer());
+    expect(Buffer.compare(await body(""), prefixed)).toBe(0);
+    expect(Buffer.compare(await body("?wire=1"), plain)).toBe(0);
+    await asset.shutdown({ graceMs: 0 });
+    await txs.close();
   }, 30_000);
 
   test("--subtree-size 256 splits the 1356-tx block into 6 subtrees (last one short) and still reproduces the file", async () => {
