@@ -48,6 +48,25 @@ if (PG) {
       await store.close();
     });
 
+    test("aborting a signal cancels the running statement and rejects with the signal's reason", async () => {
+      const store = await PostgresTxStore.open(PG, { schema: schema("cancel"), poolSize: 2 });
+      // Hold the table lock from another connection so the lookup blocks in the server.
+      const holder = await store.reserve();
+      await holder`BEGIN`;
+      await holder.unsafe(`LOCK TABLE "${store.schema}".txs IN ACCESS EXCLUSIVE MODE`);
+      const ac = new AbortController();
+      const started = performance.now();
+      const lookup = store.getTxs([makeTx(1).hash], ac.signal);
+      setTimeout(() => ac.abort(new Error("client gone")), 100);
+      await expect(lookup).rejects.toThrow("client gone");
+      expect(performance.now() - started).toBeLessThan(3000);
+      await holder`ROLLBACK`;
+      holder.release();
+      // The pool is still usable afterwards.
+      expect(await store.count()).toBe(0);
+      await store.close();
+    });
+
     test("a database failure mid-batch rolls the whole putTxs back (trigger-injected fault)", async () => {
       const s = schema("fault");
       const store = await PostgresTxStore.open(PG, { schema: s });

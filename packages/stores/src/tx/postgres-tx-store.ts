@@ -112,10 +112,20 @@ export class PostgresTxStore implements TxStore {
   async #rows<T>(query: string, params: unknown[], signal: AbortSignal | undefined): Promise<T[]> {
     signal?.throwIfAborted();
     this.#assertOpen();
-    const rows = (await this.sql.unsafe(query, params)) as T[];
-    // The driver cannot cancel a running query from a signal; a late abort still wins.
-    signal?.throwIfAborted();
-    return rows;
+    const pending = this.sql.unsafe(query, params);
+    // Aborting cancels the statement on the server, so a departed client stops costing the
+    // database anything; the caller sees the signal's reason, not the cancel error. cancel()
+    // returns the query, a thenable that rejects once more: handled here, or bun reports it.
+    const cancel = () => void Promise.resolve(pending.cancel()).catch(() => {});
+    signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      return (await pending) as T[];
+    } catch (err) {
+      signal?.throwIfAborted();
+      throw err;
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
   }
 
   async getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]> {
