@@ -97,4 +97,22 @@ describe.skipIf(!vectors)("validateBlock against test peers", () => {
     expect(await st.blobStore.exists(B171_RAW, "block")).toBe(false);
     expect(await st.txStore.count()).toBe(1023 - 32);
   });
+
+  test("after a peer fails, the next resources start with the peer that delivered", async () => {
+    const good = peer(files);
+    const st = await stores();
+    const events: ValidatorEvent[] = [];
+    const r = await validateBlock({
+      hash: B171,
+      peers: ["http://127.0.0.1:1/api/v1", good.url],
+      txStore: st.txStore,
+      blobStore: st.blobStore,
+      events: (e) => events.push(e),
+    });
+    expect(r.stored).toBe(true);
+    // only the block request met the dead peer; none of the 32 subtrees tried it again
+    expect(events.filter((e) => e.type === "peer-failed").map((e) => (e as { resource: string }).resource)).toEqual([
+      `block ${B171}`,
+    ]);
+  });
 });

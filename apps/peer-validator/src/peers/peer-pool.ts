@@ -9,11 +9,14 @@ import type { EventSink } from "../events.ts";
  * only; a peer that sent data that failed verification is marked bad for the rest of the run, as
  * the reference reports `peer_cannot_provide_*` / `transaction_count_mismatch` against it (§6).
  * Local errors (store, cancel) end the resource at once: another peer would not help.
+ * Each resource starts with the peer that last delivered (then the others in the order given),
+ * so a block's subtrees do not each wait out the retries of a peer that just failed the block.
  */
 export class PeerPool {
   readonly urls: readonly string[];
   readonly #bad = new Map<string, string>();
   readonly #emit: EventSink;
+  #preferred: string | undefined;
 
   constructor(urls: string[], emit: EventSink) {
     this.urls = urls.map((u) => u.replace(/\/+$/, ""));
@@ -35,7 +38,8 @@ export class PeerPool {
    */
   async tryEach<T>(resource: string, signal: AbortSignal, fn: (peer: string) => Promise<T>): Promise<T> {
     const failures: PeerFailure[] = [];
-    for (const peer of this.urls) {
+    const order = this.#preferred ? [this.#preferred, ...this.urls.filter((u) => u !== this.#preferred)] : this.urls;
+    for (const peer of order) {
       signal.throwIfAborted();
       const badReason = this.#bad.get(peer);
       if (badReason !== undefined) {
@@ -43,7 +47,9 @@ export class PeerPool {
         continue;
       }
       try {
-        return await fn(peer);
+        const result = await fn(peer);
+        this.#preferred = peer;
+        return result;
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (err instanceof VerificationError) {
