@@ -13,7 +13,10 @@ export interface SubtreeDataTx {
   index: number;
   /** Txid, internal order (the node hash itself, or the coinbase's computed txid). */
   txid: Uint8Array;
-  /** The tx exactly as received (standard or EF), in a new array; `toStandardBytes` strips EF. */
+  /**
+   * The tx exactly as received (standard or EF): a view of the body chunk it arrived in, or a copy
+   * when it straddled chunks; never written to by the reader. `toStandardBytes` strips EF.
+   */
   bytes: Uint8Array;
   /** True when received in Extended Format. */
   extended: boolean;

@@ -8,7 +8,7 @@ import { TxSplitter } from "./tx-splitter.ts";
 export interface StreamTx {
   /** Txid, internal order (fresh array). */
   txid: Uint8Array;
-  /** The tx as received (standard or EF). */
+  /** The tx as received (standard or EF); a view of its body chunk, or a copy if it straddled. */
   bytes: Uint8Array;
   extended: boolean;
   /** Byte offset in the stream. */

@@ -109,9 +109,14 @@ export class TxSplitter {
     return true;
   }
 
-  /** Bytes of the current tx as received, in a new array owned by the caller. */
+  /**
+   * Bytes of the current tx as received. A tx inside one body chunk is a view of that chunk (the
+   * stream handed the chunk over; this reader never writes to it), so no byte is copied twice; a
+   * tx that straddled chunks is copied out of the reused buffer.
+   */
   bytes(): Uint8Array {
-    return this.data.slice(this.layout.start, this.layout.end);
+    const { start, end } = this.layout;
+    return this.inBuf ? this.data.slice(start, end) : this.data.subarray(start, end);
   }
 
   /** Txid of the current tx (sha256d of its standard form) into `out`. */
