@@ -207,3 +207,15 @@ describe("FileBlobStore writes", () => {
     expect(await store.delete(hash, "subtree")).toBe(false);
   });
 });
+
+describe("FileBlobStore streams survive deletion", () => {
+  test("a stream opened before pruneExpired/delete still delivers the whole body", async () => {
+    const hash = newHash();
+    const big = body(2 * 1024 * 1024);
+    await store.put(hash, "subtreeData", big, { dah: 10 });
+    const s = await store.getStream(hash, "subtreeData");
+    expect(await store.pruneExpired(10)).toBeGreaterThanOrEqual(1);
+    expect(await store.exists(hash, "subtreeData")).toBe(false);
+    expect(await Bun.readableStreamToBytes(s!.stream)).toEqual(big);
+  });
+});

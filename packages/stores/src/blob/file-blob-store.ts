@@ -1,13 +1,13 @@
-import { mkdir, open, stat, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type AtomicFileSink, createAtomicFileSink } from "@subtreekit/subtree-stream/bun";
 import { StorageError } from "../errors/storage-error.ts";
 import { blobPath } from "./blob-path.ts";
 import { BLOB_MAGIC, type BlobType, HEADER_BYTES } from "./blob-types.ts";
 import { dahPath, ignoreMissing, readDah, writeDah } from "./dah.ts";
+import { fileRangeStream } from "./file-range-stream.ts";
 import { checkHeader } from "./header.ts";
 import { pruneExpired, sweepBlobTempFiles } from "./maintenance.ts";
-import { signalStream } from "./signal-stream.ts";
 
 /** Durability of a published blob; see the atomic file sink. */
 export type FsyncMode = "full" | "data" | "none";
@@ -95,8 +95,9 @@ export class FileBlobStore {
 
   /**
    * A stream of the blob's body (or `range` of it) and its length, or `undefined` when the blob
-   * does not exist. The header is checked before the stream is returned. Aborting `signal`
-   * errors the stream with the signal's reason.
+   * does not exist. The header is checked before the stream is returned, and the stream reads
+   * from the handle that checked it, so a blob pruned meanwhile still streams completely.
+   * Aborting `signal` errors the stream with the signal's reason.
    */
   async getStream(
     hash: Uint8Array,
@@ -105,28 +106,27 @@ export class FileBlobStore {
   ): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | undefined> {
     const file = this.path(hash, type);
     options.signal?.throwIfAborted();
-    let total: number;
+    let fh: FileHandle;
     try {
-      // Header and size from one open file, so both describe the same inode.
-      const fh = await open(file, "r");
-      try {
-        const head = new Uint8Array(HEADER_BYTES);
-        const { bytesRead } = await fh.read(head, 0, HEADER_BYTES, 0);
-        checkHeader(head.subarray(0, bytesRead), type, file);
-        total = (await fh.stat()).size - HEADER_BYTES;
-      } finally {
-        await fh.close();
-      }
+      fh = await open(file, "r");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      if (err instanceof StorageError) throw err;
       throw new StorageError("IO", `cannot open ${file}: ${(err as Error).message}`, { cause: err, file });
     }
-    const { start, end } = clampRange(options.range, total);
-    const stream = Bun.file(file)
-      .slice(HEADER_BYTES + start, HEADER_BYTES + end)
-      .stream() as ReadableStream<Uint8Array>;
-    return { stream: options.signal ? signalStream(stream, options.signal) : stream, size: end - start };
+    try {
+      // Header, size and body all from one handle, so all three describe the same inode.
+      const head = new Uint8Array(HEADER_BYTES);
+      const { bytesRead } = await fh.read(head, 0, HEADER_BYTES, 0);
+      checkHeader(head.subarray(0, bytesRead), type, file);
+      const total = (await fh.stat()).size - HEADER_BYTES;
+      const { start, end } = clampRange(options.range, total);
+      const stream = fileRangeStream(fh, HEADER_BYTES + start, HEADER_BYTES + end, options.signal);
+      return { stream, size: end - start };
+    } catch (err) {
+      await fh.close().catch(() => {});
+      if (err instanceof StorageError || err instanceof RangeError) throw err;
+      throw new StorageError("IO", `cannot read ${file}: ${(err as Error).message}`, { cause: err, file });
+    }
   }
 
   /**
