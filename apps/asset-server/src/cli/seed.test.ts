@@ -13,13 +13,13 @@ afterAll(() => {
 });
 
 /** Runs `subtreekit-asset seed …` in a fresh directory (stores under its ./data). */
-async function seedCli(args: string[]) {
+async function seedCli(args: string[], entry = MAIN) {
   const cwd = mkdtempSync(join(tmpdir(), "seed-cli-"));
   dirs.push(cwd);
   const env = { ...process.env };
   delete env.txstore;
   delete env.subtreestore;
-  const child = Bun.spawn(["bun", MAIN, "seed", ...args], { cwd, env, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn(["bun", entry, "seed", ...args], { cwd, env, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
@@ -55,8 +55,11 @@ describe("seed command", () => {
     await txStore.close();
   }, 30_000);
 
-  test("without --json: a block line and one line per subtree", async () => {
-    const run = await seedCli(["--subtrees", "2", "--txs", "8", "--tx-bytes", "250"]);
+  test("without --json, run as `bun apps/asset-server seed`: a block line and one line per subtree", async () => {
+    const run = await seedCli(
+      ["--subtrees", "2", "--txs", "8", "--tx-bytes", "250"],
+      join(import.meta.dir, "..", ".."),
+    );
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^block [0-9a-f]{64} \(height 1000, 16 txs\)$/);
