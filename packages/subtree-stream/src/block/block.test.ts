@@ -74,6 +74,18 @@ describe.skipIf(!VEC)("model blocks", () => {
   });
 });
 
+describe.skipIf(!VEC)("model block coinbase BUMP", () => {
+  test("a trailing BUMP round-trips; a BUMP length that disagrees with the bytes is rejected", () => {
+    const block = parseModelBlock(vec(facts().block171.block.file));
+    expect(block.coinbaseBump).toBeUndefined();
+    const withBump = serializeModelBlock({ ...block, coinbaseBump: Uint8Array.of(1, 2, 3, 4, 5) });
+    const again = parseModelBlock(withBump);
+    expect(Array.from(again.coinbaseBump ?? [])).toEqual([1, 2, 3, 4, 5]);
+    expect(bytesEqual(serializeModelBlock(again), withBump)).toBe(true);
+    expect(() => parseModelBlock(withBump.subarray(0, withBump.length - 1))).toThrow(MalformedDataError);
+  });
+});
+
 describe.skipIf(!VEC)("wire blocks", () => {
   for (const L of VEC ? facts().legacy : []) {
     test(`${L.block.slice(14, 28)}: parse, hash, PoW, BIP34 height, serialize, stream with a prefix and random chunks`, async () => {

@@ -145,3 +145,34 @@ describe.skipIf(!VEC)("readSubtreeData conformance", () => {
     expect(cancelled).toBe(true);
   });
 });
+
+describe.skipIf(!VEC)("README example over real HTTP", () => {
+  test("fetch /subtree and /subtree_data from a server and verify, as the README shows", async () => {
+    const hash = "dc89416c1ec67010d45f9a9ca614dd17412a4f7c47b86908e5fd15473da83e6d";
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req) {
+        const m = /^\/api\/v1\/(subtree|subtree_data)\/([0-9a-f]{64})$/.exec(new URL(req.url).pathname);
+        if (!m) return new Response("not found", { status: 404 });
+        return new Response(vec(`171/${m[2]}.${m[1]}`));
+      },
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}/api/v1`;
+      const nodesRes = await fetch(`${base}/subtree/${hash}`);
+      const nodes = parseSubtreeNodes(new Uint8Array(await nodesRes.arrayBuffer()));
+      const dataRes = await fetch(`${base}/subtree_data/${hash}`);
+      const verified: Uint8Array[] = [];
+      for await (const tx of readSubtreeData(dataRes.body as ReadableStream<Uint8Array>, nodes, {
+        signal: AbortSignal.timeout(30_000),
+      })) {
+        verified.push(tx.extended ? toStandardBytes(tx.bytes) : tx.bytes);
+      }
+      expect(verified.length).toBe(31);
+      expect(verified.reduce((n, b) => n + b.length, 0)).toBe(facts().block171.subtrees[0].data_std_bytes);
+    } finally {
+      server.stop(true);
+    }
+  });
+});
