@@ -37,9 +37,11 @@ export async function validateBlock(o: ValidateBlockOptions): Promise<BlockResul
   }
   // a merkle mismatch means the block's subtree list was wrong (subtrees are content-addressed and
   // verified): that peer is marked bad and the block is taken from the next one
-  return s.peers.tryEach(`block ${hex}`, s.signal, async (peer) =>
-    validateFetchedBlock(s, await fetchBlock(s, peer, hex), o.concurrency ?? 4),
-  );
+  return s.peers.tryEach(`block ${hex}`, s.signal, async (peer) => {
+    const fetched = await fetchBlock(s, peer, hex);
+    s.peers.prefer(peer); // its subtrees are asked of it first
+    return validateFetchedBlock(s, fetched, o.concurrency ?? 4);
+  });
 }
 
 /** The subtree and merkle half of validateBlock, for a block already fetched (catchup). */

@@ -27,6 +27,11 @@ export class PeerPool {
     return this.#bad.has(peer);
   }
 
+  /** Makes `peer` the first one tried for the next resources (it just delivered something). */
+  prefer(peer: string): void {
+    if (!this.#bad.has(peer)) this.#preferred = peer;
+  }
+
   /** Peers marked bad so far, with the reason. */
   get bad(): ReadonlyMap<string, string> {
     return this.#bad;
@@ -48,7 +53,7 @@ export class PeerPool {
       }
       try {
         const result = await fn(peer);
-        this.#preferred = peer;
+        this.prefer(peer);
         return result;
       } catch (err) {
         if (signal.aborted) throw signal.reason;
