@@ -18,7 +18,7 @@ import { txRoutes } from "./routes/tx.ts";
 export function createApp(ctx: ServerContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
-    const log = new RequestLog(ctx.logger, c.req.method, new URL(c.req.url).pathname);
+    const log = new RequestLog(ctx.logger, c.req.method, c.req.path);
     c.set("log", log);
     await next();
     // Streamed 200s write their own line when the body ends; everything else is over now.

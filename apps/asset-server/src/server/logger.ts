@@ -7,7 +7,9 @@ import pino, { type Logger } from "pino";
  */
 export function createLogger(level: string): Logger {
   return pino(
-    { level, base: { service: "asset-server" }, timestamp: pino.stdTimeFunctions.isoTime },
+    // Epoch-ms timestamps (pino's default): formatting an ISO date per line was a measurable
+    // part of a rejected request's cost.
+    { level, base: { service: "asset-server" } },
     pino.destination({ dest: 1, minLength: 4096, sync: false }),
   );
 }

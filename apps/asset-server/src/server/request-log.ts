@@ -37,7 +37,8 @@ export class RequestLog {
       outcome,
       ...(error ? { err: error instanceof Error ? error.message : String(error) } : {}),
     };
-    if (status >= 500 || outcome === "failed") this.logger.warn(line, "request");
+    // 503s are admission control working as designed (info); 500s and aborted streams are not.
+    if ((status >= 500 && status !== 503) || outcome === "failed") this.logger.warn(line, "request");
     else this.logger.info(line, "request");
   }
 }

@@ -56,13 +56,13 @@ export async function originateBuild(
     // Replicas following this build from the shared directory are invisible here: with a lease,
     // the last local reader leaving must not cut them off, so the build completes the file.
     finishOnDisconnect: s.asset_subtree_data_finish_on_disconnect || lease !== undefined,
+    // The .dah was written first (a crash still leaves a finite lifetime); with no file
+    // published it would be an orphan. Awaited before the permit is released.
+    afterAbort: () => removeOrphanDah(ctx.blobs.path(hash, "subtreeData")),
     onSettled: (out) => {
       // After commit (or abort): a replica that takes the lock next finds the final file.
       void lease?.release();
       if (ctx.builds.get(hex) === slot) ctx.builds.delete(hex);
-      // The build wrote the .dah first (a crash still leaves a finite lifetime); with no file
-      // published it would be an orphan.
-      if (!out.ok) void removeOrphanDah(ctx.blobs.path(hash, "subtreeData"));
       if (out.ok) ctx.metrics.createdInc("on_demand_created");
       else ctx.metrics.createdInc(out.reason === "client_gone" ? "client_gone" : "write_failed");
       const fields = {

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
@@ -29,7 +29,7 @@ export async function serveExistingFile(
   const permit = await acquireReader(ctx, signal);
   try {
     const path = ctx.blobs.path(hash, "subtreeData");
-    const fileSize = known ?? (await sizeOf(path));
+    const fileSize = known ?? sizeOf(path);
     // Pruned between the check and here: answer as if it never existed.
     if (fileSize < 0) throw new AssetHttpError("NOT_FOUND", "subtree data not found");
     const file = Bun.file(path);
@@ -46,12 +46,10 @@ export async function serveExistingFile(
   }
 }
 
-/** File size, or -1 when absent: one `stat` answers both "exists?" and "how big?". */
-export async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return -1;
-    throw err;
-  }
+/**
+ * File size, or -1 when absent: one `stat` answers both "exists?" and "how big?". Sync on
+ * purpose: a cached-dentry stat costs ~1 µs, less than the thread-pool round trip of an async one.
+ */
+export function sizeOf(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? -1;
 }
