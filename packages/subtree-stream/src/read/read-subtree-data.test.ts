@@ -155,7 +155,7 @@ describe.skipIf(!VEC)("README example over real HTTP", () => {
       fetch(req) {
         const m = /^\/api\/v1\/(subtree|subtree_data)\/([0-9a-f]{64})$/.exec(new URL(req.url).pathname);
         if (!m) return new Response("not found", { status: 404 });
-        return new Response(vec(`171/${m[2]}.${m[1]}`));
+        return new Response(vec(`171/${m[2]}.${m[1]}`) as Uint8Array<ArrayBuffer>);
       },
     });
     try {
