@@ -42,6 +42,14 @@ describe("DAH retention", () => {
     expect(await store.getDAH(h, "subtreeData")).toBe(700);
   });
 
+  test("createWriter for a blob that already exists leaves that blob's retention alone", async () => {
+    const h = hashOf("permanent");
+    await store.put(h, "subtreeData", new Uint8Array([1]));
+    expect(await store.getDAH(h, "subtreeData")).toBe(0);
+    await expect(store.createWriter(h, "subtreeData", { dah: 10 })).rejects.toMatchObject({ name: "FileExistsError" });
+    expect(await store.getDAH(h, "subtreeData")).toBe(0);
+  });
+
   test("a .dah that is not a number is a BAD_DAH StorageError naming it", async () => {
     const h = hashOf("garbage");
     await store.put(h, "subtree", new Uint8Array([1]));

@@ -137,6 +137,12 @@ describe("FileBlobStore bad input", () => {
     expect(() => store.path("ab".repeat(32) as unknown as Uint8Array, "tx")).toThrow(TypeError);
   });
 
+  test("bad constructor options are a TypeError", () => {
+    expect(() => new FileBlobStore(dir, { hashPrefix: -1 })).toThrow(TypeError);
+    expect(() => new FileBlobStore(dir, { hashPrefix: 65 })).toThrow(TypeError);
+    expect(() => new FileBlobStore(dir, { fsync: "always" as "full" })).toThrow(TypeError);
+  });
+
   test("a type outside the fixed list is a TypeError, so no path can be named", async () => {
     const hash = newHash();
     for (const bad of ["../../etc/passwd", "subtree/../..", "", "SUBTREE", "dah", "subtree.dah"]) {

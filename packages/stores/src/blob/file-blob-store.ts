@@ -28,7 +28,10 @@ export interface BlobRange {
 
 /** Options of {@link FileBlobStore.createWriter} and {@link FileBlobStore.put}. */
 export interface BlobWriteOptions {
-  /** Delete-at-height recorded (as `.dah`) before any data, so even a crash leaves a finite lifetime. */
+  /**
+   * Delete-at-height recorded (as `.dah`) before any data is published, so even a crash leaves a
+   * finite lifetime; never written when the blob already exists.
+   */
   dah?: number;
   signal?: AbortSignal;
   /**
@@ -56,9 +59,16 @@ export class FileBlobStore {
   readonly fsync: FsyncMode;
 
   constructor(root: string, options: FileBlobStoreOptions = {}) {
+    const { hashPrefix = 2, fsync = "full" } = options;
+    if (!Number.isInteger(hashPrefix) || hashPrefix < 0 || hashPrefix > 64) {
+      throw new TypeError(`hashPrefix must be an integer from 0 to 64, got ${String(hashPrefix)}`);
+    }
+    if (fsync !== "full" && fsync !== "data" && fsync !== "none") {
+      throw new TypeError(`fsync must be "full", "data" or "none", got ${JSON.stringify(fsync)}`);
+    }
     this.root = root;
-    this.hashPrefix = options.hashPrefix ?? 2;
-    this.fsync = options.fsync ?? "full";
+    this.hashPrefix = hashPrefix;
+    this.fsync = fsync;
   }
 
   /** The file of a blob (header included): serve it with `Bun.file(path).slice(8)`. */
@@ -154,12 +164,27 @@ export class FileBlobStore {
   async createWriter(hash: Uint8Array, type: BlobType, options: BlobWriteOptions = {}): Promise<AtomicFileSink> {
     const file = this.path(hash, type);
     options.signal?.throwIfAborted();
+    if (options.dah !== undefined && (!Number.isSafeInteger(options.dah) || options.dah < 0)) {
+      throw new TypeError(`dah must be a non-negative integer block height, got ${String(options.dah)}`);
+    }
     await mkdir(dirname(file), { recursive: true });
-    if (options.dah !== undefined) await writeDah(file, options.dah);
     const sinkOptions: Parameters<typeof createAtomicFileSink>[1] = { header: BLOB_MAGIC[type], fsync: this.fsync };
     if (options.signal) sinkOptions.signal = options.signal;
     if (options.tempName !== undefined) sinkOptions.tempName = options.tempName;
-    return createAtomicFileSink(file, sinkOptions);
+    const sink = await createAtomicFileSink(file, sinkOptions);
+    // The DAH goes down before any data is published (a crash after publishing still leaves a
+    // finite lifetime) but only once the sink has checked that no blob exists: writing it first
+    // would overwrite the retention of a blob someone else already published, e.g. make a
+    // permanent one expire.
+    if (options.dah !== undefined) {
+      try {
+        await writeDah(file, options.dah);
+      } catch (err) {
+        await sink.abort(err).catch(() => {});
+        throw err;
+      }
+    }
+    return sink;
   }
 
   /** Removes the blob and its side files; returns whether the blob existed. */
