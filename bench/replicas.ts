@@ -1,0 +1,244 @@
+#!/usr/bin/env bun
+// Scale-out (issue 10): N asset-server replicas (child processes of `main.ts serve`) on one
+// Postgres tx store and one blob directory, against a single replica on the same stores.
+//
+// Three runs, each on its own unbuilt subtree:
+//   baseline  1 replica,  R concurrent requests
+//   scaled    N replicas, R concurrent requests spread round-robin
+//   kill      N replicas: replica 0 builds for a client that stops reading, R more requests wait on
+//             the others, replica 0 is killed with SIGKILL; time until every waiting request is done
+// Every body is verified against the subtree's txids while it streams. Prints one table: requests,
+// 200s, verified, builds (the reference `on_demand_created` counter summed over replicas), bytes,
+// wall time, per-request latency, peak RSS per replica.
+//
+//   bun bench/replicas.ts [--replicas 3] [--requests 30] [--txs 200000] [--pg postgres://…]
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { pausedGet } from "../apps/asset-server/src/server/scale-out/testing/paused-get.ts";
+import { type Replica, startReplica } from "../apps/asset-server/src/server/scale-out/testing/replica.ts";
+import { type VerifiedGet, verifiedGet } from "../apps/asset-server/src/server/scale-out/testing/verified-get.ts";
+import { type SeededSubtree, seedSubtree } from "../apps/asset-server/src/testing/fixtures.ts";
+import { FileBlobStore, PostgresTxStore } from "../packages/stores/src/index.ts";
+import { postgresUrl } from "../packages/testkit/src/index.ts";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    replicas: { type: "string", default: "3" },
+    requests: { type: "string", default: "30" },
+    txs: { type: "string", default: "200000" },
+    pg: { type: "string", default: postgresUrl() },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log("usage: bun bench/replicas.ts [--replicas 3] [--requests 30] [--txs 200000] [--pg URL]");
+  process.exit(0);
+}
+const N = Number(values.replicas);
+const R = Number(values.requests);
+const TXS = Number(values.txs);
+const CREATED = "teranode_asset_repository_subtree_data_created_total";
+
+const schema = `bench_replicas_${process.pid}`;
+const txstore = `${values.pg}?schema=${schema}`;
+const dir = mkdtempSync(join(tmpdir(), "bench-replicas-"));
+const MiB = 1024 * 1024;
+
+/** Peak RSS of each replica, from /proc, sampled every 50 ms while `run` runs. */
+async function withRss<T>(rs: Replica[], run: () => Promise<T>): Promise<{ result: T; peakMiB: number[] }> {
+  const peak = rs.map(() => 0);
+  let on = true;
+  const sampler = (async () => {
+    while (on) {
+      rs.forEach((r, i) => {
+        try {
+          const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${r.proc.pid}/status`, "utf8"));
+          if (m) peak[i] = Math.max(peak[i] as number, Number(m[1]) / 1024);
+        } catch {
+          // Exited (the killed replica).
+        }
+      });
+      await Bun.sleep(50);
+    }
+  })();
+  try {
+    return { result: await run(), peakMiB: peak };
+  } finally {
+    on = false;
+    await sampler;
+  }
+}
+
+const builds = async (rs: Replica[]) =>
+  (await Promise.all(rs.map((r) => r.metric(CREATED, { source: "on_demand_created" })))).reduce((a, b) => a + b, 0);
+
+interface Row {
+  run: string;
+  replicas: number;
+  requests: number;
+  ok: number;
+  verified: number;
+  builds: number;
+  bytes: number;
+  wallS: number;
+  p50S: number;
+  maxS: number;
+  peakMiB: number[];
+}
+
+function row(
+  run: string,
+  replicas: number,
+  results: VerifiedGet[],
+  b: number,
+  wall: number,
+  lat: number[],
+  peakMiB: number[],
+): Row {
+  const sorted = [...lat].sort((x, y) => x - y);
+  return {
+    run,
+    replicas,
+    requests: results.length,
+    ok: results.filter((r) => r.status === 200).length,
+    verified: results.filter((r) => r.verified).length,
+    builds: b,
+    bytes: results.reduce((n, r) => n + r.bytes, 0),
+    wallS: wall / 1000,
+    p50S: (sorted[Math.floor(sorted.length / 2)] ?? 0) / 1000,
+    maxS: (sorted.at(-1) ?? 0) / 1000,
+    peakMiB,
+  };
+}
+
+/** R concurrent verified GETs of `st`, round-robin over `rs`. */
+async function storm(rs: Replica[], st: SeededSubtree, name: string): Promise<Row> {
+  const before = await builds(rs);
+  const t0 = performance.now();
+  const lat: number[] = [];
+  const { result, peakMiB } = await withRss(rs, () =>
+    Promise.all(
+      Array.from({ length: R }, async (_, i) => {
+        const r = await verifiedGet(`${rs[i % rs.length]!.api}/subtree_data/${st.hex}`, st.txids);
+        lat.push(performance.now() - t0);
+        return r;
+      }),
+    ),
+  );
+  const wall = performance.now() - t0;
+  return row(name, rs.length, result, (await builds(rs)) - before, wall, lat, peakMiB);
+}
+
+async function killRun(
+  rs: Replica[],
+  st: SeededSubtree,
+): Promise<Row & { recoveryS: number; startedBeforeKill: number }> {
+  const [a, ...others] = rs as [Replica, ...Replica[]];
+  const before = await builds(others);
+  const origin = pausedGet(`${a.api}/subtree_data/${st.hex}`);
+  await origin.firstBytes;
+  const sub = join(dir, st.hex.slice(0, 2));
+  let temp: string | undefined;
+  while (!(temp = readdirSync(sub).find((n) => n.startsWith(`.${st.hex}.subtreeData.p`)))) await Bun.sleep(10);
+  // Until the socket buffers are full the build still moves, and followers would start streaming
+  // bytes the kill then cuts: wait for it to stall, so this run measures the takeover.
+  for (let last = -1; ; ) {
+    const size = statSync(join(sub, temp)).size;
+    if (size === last) break;
+    last = size;
+    await Bun.sleep(300);
+  }
+  const t0 = performance.now();
+  const lat: number[] = [];
+  let killedAt = 0;
+  let startedBeforeKill = 0;
+  const { result, peakMiB } = await withRss(rs, async () => {
+    const waiting = Array.from({ length: R }, async (_, i) => {
+      const r = await verifiedGet(`${others[i % others.length]!.api}/subtree_data/${st.hex}`, st.txids);
+      lat.push(performance.now() - killedAt);
+      if (r.headersAt !== undefined && r.headersAt < killedAt) startedBeforeKill++;
+      return r;
+    });
+    await Bun.sleep(500);
+    killedAt = performance.now();
+    await a.kill9();
+    return Promise.all(waiting);
+  });
+  const done = performance.now();
+  const r = row("kill -9 builder", rs.length, result, (await builds(others)) - before, done - t0, lat, peakMiB);
+  return { ...r, recoveryS: (done - killedAt) / 1000, startedBeforeKill };
+}
+
+const started: Replica[] = [];
+try {
+  console.log(`seeding 3 subtrees × ${TXS} txs into ${schema} …`);
+  const t = performance.now();
+  const txs = await PostgresTxStore.open(txstore);
+  const blobs = new FileBlobStore(dir, { fsync: "none" });
+  const [s1, s2, s3] = [
+    await seedSubtree({ txs, blobs }, TXS),
+    await seedSubtree({ txs, blobs }, TXS),
+    await seedSubtree({ txs, blobs }, TXS),
+  ];
+  await txs.close();
+  console.log(
+    `seeded in ${((performance.now() - t) / 1000).toFixed(1)} s; subtree_data = ${(s1.data.length / MiB).toFixed(1)} MiB`,
+  );
+
+  const one = await startReplica({ txstore, blobDir: dir });
+  started.push(one);
+  const base = await storm([one], s1, "baseline");
+  await one.stop();
+
+  const rs = await Promise.all(Array.from({ length: N }, () => startReplica({ txstore, blobDir: dir })));
+  started.push(...rs);
+  const scaled = await storm(rs, s2, "scaled");
+  const kill = await killRun(rs, s3);
+
+  const rows = [base, scaled, kill];
+  const head = [
+    "run",
+    "replicas",
+    "requests",
+    "200",
+    "verified",
+    "builds",
+    "MiB out",
+    "wall s",
+    "p50 s",
+    "max s",
+    "peak RSS MiB/replica",
+  ];
+  const lines = rows.map((r) => [
+    r.run,
+    String(r.replicas),
+    String(r.requests),
+    String(r.ok),
+    String(r.verified),
+    String(r.builds),
+    (r.bytes / MiB).toFixed(0),
+    r.wallS.toFixed(2),
+    r.p50S.toFixed(2),
+    r.maxS.toFixed(2),
+    r.peakMiB.map((m) => m.toFixed(0)).join(" / "),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
+  console.log(fmt(head));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const l of lines) console.log(fmt(l));
+  console.log(`scaled / baseline wall time: ${(scaled.wallS / base.wallS).toFixed(2)}`);
+  console.log(
+    `kill run: ${kill.startedBeforeKill} of ${R} had headers before the SIGKILL; all done ${kill.recoveryS.toFixed(2)} s after it (latencies in that row are from the kill)`,
+  );
+} finally {
+  await Promise.all(started.map((r) => (r.proc.exitCode === null ? r.stop() : undefined)));
+  const sql = new Bun.SQL(values.pg as string, { max: 1 });
+  await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await sql.close();
+  rmSync(dir, { recursive: true, force: true });
+}
