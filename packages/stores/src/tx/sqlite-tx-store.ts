@@ -7,6 +7,7 @@ import { StoreOpenError } from "../errors/store-open-error.ts";
 import { hashKey48, keysOf, sortOrder } from "./sort-order.ts";
 import { type IdRow, readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
+import { readWindow } from "./sqlite-window-read.ts";
 import type { SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateRecords } from "./validate.ts";
 
@@ -109,7 +110,8 @@ export class SqliteTxStore implements TxStore {
 
   /**
    * The batched lookup behind `getTxs` and `has`, inside one read transaction (one snapshot,
-   * one lock): phase 1 resolves rowids from the small integer index, probing in key order;
+   * one lock). A batch inserted together is read as one stretch of rows ({@link readWindow}).
+   * The rest: phase 1 resolves rowids from the small integer index, probing in key order;
    * phase 2 reads the rows in rowid order by range scans ({@link readRowsById}) and keeps those
    * whose full hash matches. A 48-bit key shared by two stored txs can hand phase 1 the other
    * one; such a request is answered by an exact lookup.
@@ -124,30 +126,35 @@ export class SqliteTxStore implements TxStore {
     assertHashes(hashes);
     const db = this.#open();
     db.transaction(() => {
-      const keys = keysOf(hashes);
-      const order = sortOrder(hashes, keys);
-      const ids = new Float64Array(hashes.length);
+      const allKeys = keysOf(hashes);
+      const [one, range] = withBytes ? [this.#byId, this.#byIdRange] : [this.#hashById, this.#hashByIdRange];
+      const rest = readWindow(hashes, allKeys, this.#idOf, range, (i, row) => take(i, row.standard ?? EMPTY), signal);
+      if (rest.length === 0) return;
+      // General path for whatever the window did not answer.
+      const sub = rest.map((i) => hashes[i]!);
+      const keys = Float64Array.from(rest, (i) => allKeys[i]!);
+      const order = sortOrder(sub, keys);
+      const ids = new Float64Array(sub.length);
       const idOf = this.#idOf;
       for (let n = 0; n < order.length; n++) {
         if (n % ABORT_CHECK_EVERY === ABORT_CHECK_EVERY - 1) signal?.throwIfAborted();
-        const i = order[n]!;
-        ids[i] = idOf.get(keys[i]!)?.id ?? -1;
+        const j = order[n]!;
+        ids[j] = idOf.get(keys[j]!)?.id ?? -1;
       }
       const recheck: number[] = [];
-      const [one, range] = withBytes ? [this.#byId, this.#byIdRange] : [this.#hashById, this.#hashByIdRange];
       readRowsById(
         ids,
         one,
         range,
-        (i, row) => {
-          if (bytesEqual(row.hash, hashes[i]!)) take(i, row.standard ?? EMPTY);
-          else recheck.push(i);
+        (j, row) => {
+          if (bytesEqual(row.hash, sub[j]!)) take(rest[j]!, row.standard ?? EMPTY);
+          else recheck.push(j);
         },
         signal,
       );
-      for (const i of recheck) {
-        const row = this.#exact.get(keys[i]!, hashes[i]!);
-        if (row) take(i, row.standard);
+      for (const j of recheck) {
+        const row = this.#exact.get(keys[j]!, sub[j]!);
+        if (row) take(rest[j]!, row.standard);
       }
     }).deferred();
   }

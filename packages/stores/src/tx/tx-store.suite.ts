@@ -98,6 +98,31 @@ export function describeTxStore(name: string, open: () => Promise<TxStore>): voi
       expect(await store.getTx(unknown)).toBeUndefined();
     });
 
+    test("a chunk inserted together, with strays from elsewhere, prefix twins and unknowns, comes back in order", async () => {
+      const far = Array.from({ length: 40 }, (_, i) => makeTx(50_000 + i));
+      await store.putTxs(far);
+      const chunk = Array.from({ length: 1000 }, (_, i) => makeTx(60_000 + i, 30 + (i % 50)));
+      // Two txs whose hashes share their first 31 bytes sit inside the chunk.
+      const twin = { ...makeTx(61_000), hash: chunk[500]!.hash.slice() };
+      twin.hash[31] ^= 0xff;
+      chunk.splice(501, 0, twin);
+      await store.putTxs(chunk);
+      const unknown = makeTx(69_999).hash;
+      const ask = [...chunk.map((r) => r.hash)];
+      ask.splice(10, 0, far[3]!.hash, unknown);
+      ask.push(far[30]!.hash, chunk[0]!.hash);
+      const want = ask.map((h) =>
+        h === unknown ? undefined : [...chunk, ...far].find((r) => Bun.deepEquals(r.hash, h))!.standard,
+      );
+      const got = await store.getTxs(ask);
+      let wrong = 0;
+      for (let i = 0; i < ask.length; i++) if (!Bun.deepEquals(got[i], want[i])) wrong++;
+      expect(wrong).toBe(0);
+      const present = await store.has(ask);
+      expect(present.filter((p) => !p).length).toBe(1);
+      expect(present[11]).toBe(false);
+    });
+
     test("getTx returns standard, extended, fee and size; undefined when unknown", async () => {
       const plain = makeTx(3001, 120);
       const ef = makeTx(3002, 180, true);
