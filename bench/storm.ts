@@ -35,13 +35,15 @@ const FLAGS = {
   cap: { type: "string", default: "4" },
   "limit-gib": { type: "string", default: "6" },
   "sample-ms": { type: "string", default: "100" },
+  set: { type: "string", multiple: true, default: [] },
   "no-docs": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
 const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-bytes 2000] [--seed 1]
        [--peers 200] [--zipf 1.0] [--slow-share 0.2] [--slow-mib-s 1] [--spread-ms 1000]
-       [--cap 4] [--limit-gib 6] [--sample-ms 100] [--no-docs]`;
+       [--cap 4] [--limit-gib 6] [--sample-ms 100] [--set key=value ...] [--no-docs]
+  --set passes a server setting to both runs (e.g. --set asset_subtreeDataStreamingChunkSize=1000).`;
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true });
 if (values.help) {
@@ -70,6 +72,16 @@ const p = {
   limitBytes: num("limit-gib") * GIB,
   sampleMs: num("sample-ms"),
 };
+
+const serverEnv: Record<string, string> = {};
+for (const kv of values.set ?? []) {
+  const at = kv.indexOf("=");
+  if (at <= 0) {
+    console.error(`--set expects key=value, got ${JSON.stringify(kv)}\n${USAGE}`);
+    process.exit(2);
+  }
+  serverEnv[kv.slice(0, at)] = kv.slice(at + 1);
+}
 
 const t0 = performance.now();
 const workRoot = join(tmpdir(), "subtreekit-storm");
@@ -109,6 +121,7 @@ for (const [label, cap] of [
     slowBytesPerS: p.slowBytesPerS,
     limitBytes: p.limitBytes,
     sampleMs: p.sampleMs,
+    serverEnv,
   });
   const s = summarize(r);
   console.log(
@@ -200,6 +213,11 @@ if (!values["no-docs"]) {
     `Load: ${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (seed ${p.seed}), Zipf s=${p.zipf},`,
     `${Math.round(p.slowShare * 100)} % of peers read at ${p.slowBytesPerS / MIB} MiB/s, starts spread over ${p.spreadMs} ms,`,
     `safety limit ${p.limitBytes / GIB} GiB, RSS sampled every ${p.sampleMs} ms.`,
+    Object.keys(serverEnv).length
+      ? `Server settings changed from the defaults: ${Object.entries(serverEnv)
+          .map(([k, v]) => `\`${k}=${v}\``)
+          .join(", ")}.`
+      : "Server settings: the defaults (only the create cap differs between the runs).",
     "",
     comparisonTable(capped, unlimited, true),
     "",

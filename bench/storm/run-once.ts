@@ -20,6 +20,8 @@ export interface RunOptions {
   /** Server RSS above which the run is stopped (server SIGKILLed, peers aborted). */
   limitBytes: number;
   sampleMs: number;
+  /** Extra server settings for this run (`--set key=value`). */
+  serverEnv?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -64,8 +66,9 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       env: {
         txstore: `sqlite://${o.seeded.txStorePath}`,
         subtreestore: `file://${blobDir}`,
-        asset_concurrency_subtree_data_create: String(o.cap),
         logLevel: "warn",
+        ...o.serverEnv,
+        asset_concurrency_subtree_data_create: String(o.cap),
       },
     });
   } catch (error) {
