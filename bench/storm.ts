@@ -35,7 +35,7 @@ const FLAGS = {
   cap: { type: "string", default: "4" },
   "limit-gib": { type: "string", default: "6" },
   "sample-ms": { type: "string", default: "100" },
-  set: { type: "string", multiple: true, default: [] },
+  set: { type: "string", multiple: true },
   "no-docs": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -74,7 +74,7 @@ const p = {
 };
 
 const serverEnv: Record<string, string> = {};
-for (const kv of values.set ?? []) {
+for (const kv of (values.set as string[] | undefined) ?? []) {
   const at = kv.indexOf("=");
   if (at <= 0) {
     console.error(`--set expects key=value, got ${JSON.stringify(kv)}\n${USAGE}`);
