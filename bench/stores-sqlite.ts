@@ -80,7 +80,7 @@ try {
   );
 
   const methods: Record<string, (k: number) => Promise<number>> = {
-    "store.getTxs (sorted, one read tx)": async (k) => {
+    "store.getTxs": async (k) => {
       const got = await store.getTxs(keys(k));
       return got.filter((x) => x !== undefined).length;
     },
