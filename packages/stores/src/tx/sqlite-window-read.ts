@@ -1,6 +1,5 @@
 import type { Statement } from "bun:sqlite";
 import { bytesEqual } from "@subtreekit/subtree-stream";
-import { hashKey48 } from "./sort-order.ts";
 import type { IdRow } from "./sqlite-read-rows.ts";
 
 /** Rowids probed to decide whether a batch was inserted together. */
@@ -40,18 +39,21 @@ export function readWindow(
   }
   const span = hi - lo + 1;
   if (found < SAMPLES / 2 || span > 2 * n) return all();
-  // Rows of the batch may lie a little beyond the sampled ends; widen up to 2n rows in total.
-  const pad = Math.floor((2 * n - span) / 2);
+  // The samples include the first and last request, so a batch in insert order lies within
+  // [lo, hi]; a little slack catches a batch that is slightly out of order.
+  const pad = Math.min(Math.floor((2 * n - span) / 2), Math.ceil(n / (SAMPLES - 1)));
   signal?.throwIfAborted();
+  // Keyed by the first 4 bytes as an int32: small integer keys hash fastest. A clash only sends
+  // a request to the general path (the full hash is compared either way).
   const window = new Map<number, IdRow>();
-  for (const row of byIdRange.iterate(Math.max(1, lo - pad), hi + pad)) {
-    window.set(hashKey48(row.hash), row);
-  }
+  for (const row of byIdRange.iterate(Math.max(1, lo - pad), hi + pad)) window.set(key32(row.hash), row);
   const rest: number[] = [];
   for (let i = 0; i < n; i++) {
-    const row = window.get(keys[i]!);
+    const row = window.get(key32(hashes[i]!));
     if (row && bytesEqual(row.hash, hashes[i]!)) take(i, row);
     else rest.push(i);
   }
   return rest;
 }
+
+const key32 = (h: Uint8Array): number => (h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!;
