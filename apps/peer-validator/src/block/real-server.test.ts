@@ -1,28 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { toStandardBytes, txid } from "@subtreekit/subtree-stream";
 import { requireVectors, vectorPath } from "@subtreekit/testkit";
 import { validateBlock, validateSubtree } from "../index.ts";
-import { type RealServer, startRealServer } from "../testing/asset-server.ts";
-import { importBlock, parseWireBlock, syntheticTx } from "../testing/model-import.ts";
+import { importWithCli, type RealServer, startRealServer } from "../testing/asset-server.ts";
+import { importBlock, syntheticTx } from "../testing/model-import.ts";
 import { type TempStores, tempStores } from "../testing/temp-stores.ts";
 import { loadVectorDir, splitTxs } from "../testing/vector-peer.ts";
 
 const vectors = requireVectors("peer-validator against our asset server");
 const B171 = "0000000023ffe4075b18e77ce7342b90a7deeb92e4b3681551253291c3522824";
-
-/** The 171 block as header + txs (coinbase first), from its model block and subtree_data files. */
-function block171(files: Map<string, Uint8Array>) {
-  const facts = JSON.parse(readFileSync(vectorPath("facts.json"), "utf8"));
-  const model = files.get(`${B171}.block`)!;
-  const coinbaseStart = 80 + 3 + 5 + 1 + 32 * 32; // varints: 1024 (fd…), 233441 (fe…), 32
-  const coinbase = model.subarray(coinbaseStart, coinbaseStart + 117);
-  const txs = [
-    coinbase,
-    ...facts.block171.block.subtrees.flatMap((h: string) => splitTxs(files.get(`${h}.subtree_data`)!)),
-  ];
-  return { header: model.subarray(0, 80), txs, height: 171 };
-}
 
 describe.skipIf(!vectors)("against our asset server (real app, real stores, port 0)", () => {
   let server: RealServer;
@@ -37,8 +23,10 @@ describe.skipIf(!vectors)("against our asset server (real app, real stores, port
   beforeAll(async () => {
     files = loadVectorDir(`${vectors}/171`);
     server = await startRealServer();
-    const imported = await importBlock(server, block171(files), 32);
-    expect(imported.hash).toBe(B171);
+    // our importer (issue 7), as an operator runs it: the model block finds its 32 subtree and
+    // subtree_data files beside it
+    const out = await importWithCli(server, [vectorPath("171", `${B171}.block`)]);
+    expect(out).toContain(B171);
   });
   afterAll(async () => {
     await server?.close();
@@ -88,15 +76,20 @@ describe.skipIf(!vectors)("against our asset server (real app, real stores, port
       "000000000000000009631dd3dd7357675d8a1f8925be5e7851c68255531ac5fb": 367495,
       "00000000000000000ad4cd15bbeaf6cb4583c93e13e311f9774194aadea87386": 384189,
     };
+    // wire blocks split into 256-leaf subtrees by our importer: 1356 and 564 txs leave a last
+    // subtree under half full, which only matches the header with padding
+    await importWithCli(
+      server,
+      Object.keys(heights).map((h) => vectorPath("legacy-blocks", `${h}.bin`)),
+      ["--subtree-size", "256"],
+    );
     for (const [hash, height] of Object.entries(heights)) {
-      const wire = new Uint8Array(readFileSync(vectorPath("legacy-blocks", `${hash}.bin`)));
-      const imported = await importBlock(server, { ...parseWireBlock(wire), height }, 256);
-      expect(imported.hash).toBe(hash);
       const st = await stores();
       const r = await validateBlock({ hash, peers: [server.api], txStore: st.txStore, blobStore: st.blobStore });
       expect(r.stored).toBe(true);
-      expect(r.txCount).toBe(imported.txCount);
-      expect(await st.txStore.count()).toBe(imported.txCount - 1);
+      expect(r.height).toBe(height);
+      expect(r.subtrees.length).toBe(Math.ceil(r.txCount / 256));
+      expect(await st.txStore.count()).toBe(r.txCount - 1);
     }
   }, 30_000);
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createAssetServer } from "@subtreekit/asset-server";
 import { loadSettings } from "@subtreekit/settings";
 import { type FileBlobStore, openBlobStore, openTxStore, type TxStore } from "@subtreekit/stores";
+import { REPO_ROOT } from "@subtreekit/testkit";
 
 /** One request as the front of our asset server saw it. */
 export interface ServerRequest {
@@ -19,6 +20,9 @@ export interface RealServer {
   api: string;
   blobs: FileBlobStore;
   txs: TxStore;
+  /** Store URLs, for `subtreekit-asset import --txstore … --subtreestore …` into this server. */
+  txstoreUrl: string;
+  subtreestoreUrl: string;
   /** Every request with its status, in arrival order. */
   log: ServerRequest[];
   close(): Promise<void>;
@@ -31,8 +35,10 @@ export interface RealServer {
  */
 export async function startRealServer(overrides: Record<string, unknown> = {}): Promise<RealServer> {
   const dir = mkdtempSync(join(tmpdir(), "stk-validator-asset-"));
-  const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
-  const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+  const subtreestoreUrl = `file://${dir}/blobs?fsync=none`;
+  const txstoreUrl = `sqlite://${dir}/tx.sqlite`;
+  const blobs = await openBlobStore(subtreestoreUrl);
+  const txs = await openTxStore(txstoreUrl);
   const settings = { ...loadSettings({ env: {}, files: [] }), ...overrides };
   // biome-ignore lint/suspicious/noExplicitAny: the server's settings type is its own subset
   const asset = createAssetServer({ settings: settings as any, txStore: txs, blobStore: blobs, heightScanMs: 0 });
@@ -54,6 +60,8 @@ export async function startRealServer(overrides: Record<string, unknown> = {}): 
     api: `http://127.0.0.1:${front.port}${settings.asset_apiPrefix}`,
     blobs,
     txs,
+    txstoreUrl,
+    subtreestoreUrl,
     log,
     async close() {
       await front.stop(true);
@@ -62,4 +70,14 @@ export async function startRealServer(overrides: Record<string, unknown> = {}): 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs our importer (`bun apps/asset-server import …`) into `server`'s stores; throws with its output on failure. */
+export async function importWithCli(server: RealServer, files: string[], extra: string[] = []): Promise<string> {
+  const main = join(REPO_ROOT, "apps", "asset-server", "src", "main.ts");
+  const args = ["import", ...files, "--txstore", server.txstoreUrl, "--subtreestore", server.subtreestoreUrl, ...extra];
+  const p = Bun.spawn(["bun", main, ...args], { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  if (code !== 0) throw new Error(`import exited ${code}:\n${out}${err}`);
+  return out;
 }

@@ -103,19 +103,6 @@ export async function importBlock(
   };
 }
 
-/** header and txs of a legacy wire block (`header | varint n | n txs`). */
-export function parseWireBlock(bytes: Uint8Array): { header: Uint8Array; txs: Uint8Array[] } {
-  const b = bytes[80]!;
-  let p = 81 + (b < 0xfd ? 0 : b === 0xfd ? 2 : 4);
-  const txs: Uint8Array[] = [];
-  while (p < bytes.length) {
-    const tx = parseTx(bytes, p);
-    txs.push(tx.bytes);
-    p += tx.size;
-  }
-  return { header: bytes.subarray(0, 80), txs };
-}
-
 /** A valid-looking standard tx of about `size` bytes with a unique random outpoint. */
 export function syntheticTx(size: number): Uint8Array {
   const scripts = Math.max(2, size - 61);
