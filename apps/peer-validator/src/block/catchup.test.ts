@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { catchup, type ValidatorEvent } from "../index.ts";
 import { type RealServer, startRealServer } from "../testing/asset-server.ts";
 import { type ImportedBlock, importBlock, syntheticTx } from "../testing/model-import.ts";
+import { runValidator } from "../testing/run-validator.ts";
 import { type TempStores, tempStores } from "../testing/temp-stores.ts";
 
 describe("catchup against our asset server", () => {
@@ -81,5 +85,22 @@ describe("catchup against our asset server", () => {
     const r = await run(st, { to: chain[3]!.hash });
     expect(r.r.stoppedAt).toBe("stored");
     expect(r.done).toEqual([chain[2]!.hash, chain[3]!.hash]);
+  });
+
+  test("the CLI: catchup --to … --json walks and validates the chain, exit 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "stk-validate-catchup-"));
+    try {
+      const r = await runValidator(["catchup", "--to", chain[3]!.hash, "--peer", server.api, "--json"], dir);
+      expect(r.code).toBe(0);
+      const lines = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines.find((l) => l.type === "catchup-plan").blocks).toEqual(chain.map((b) => b.hash));
+      expect(lines.filter((l) => l.type === "block-done").map((l) => l.block)).toEqual(chain.map((b) => b.hash));
+      expect(lines.at(-1)).toMatchObject({ type: "summary", outcome: "ok", blocks: 4, subtrees: 12 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
