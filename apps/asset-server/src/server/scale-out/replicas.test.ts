@@ -66,6 +66,12 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     // The other replicas streamed the builder's file while it grew (not a finished file later).
     const remote = await Promise.all(replicas.map((r) => r.metric(CREATED, { source: "followed_remote" })));
     expect(remote.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const perReplica = await Promise.all(replicas.map((r) => r.metric(CREATED, { source: "on_demand_created" })));
+    const followed = await Promise.all(replicas.map((r) => r.metric(CREATED, { source: "followed" })));
+    console.log(
+      `[scale-out] 30 requests: ${results.filter((r) => r.verified).length} verified 200s of ${results[0]!.bytes} bytes; ` +
+        `builds per replica ${perReplica.join("/")}; followed in-process ${followed.join("/")}; followed remotely ${remote.join("/")}`,
+    );
     const leftovers = readdirSync(join(dir, s1.hex.slice(0, 2))).filter((n) => n.endsWith(".tmp"));
     expect(leftovers).toEqual([]);
   }, 60_000);
@@ -88,19 +94,23 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     for (let i = 0; i < 4; i++) {
       started.push(verifiedGet(url(i % 2 ? c : b), s2.txids, { onHeaders: () => headed++ }));
     }
-    for (let burst = 0; headed < 4 && burst < 200; burst++) await origin.readFor(20);
+    // Short bursts with pauses: the followers see the file grow between them while the build
+    // moves as little as possible (it must still be far from done when A is killed).
+    for (let burst = 0; headed < 4 && burst < 200; burst++) {
+      await origin.readFor(10);
+      await Bun.sleep(40);
+    }
     expect(headed).toBe(4);
 
     // Stalled again: wait until A's temp file stops growing, then more requests that will find no progress.
     const tempPath = join(sub, tempOfA() as string);
-    let size = -1;
+    // Same size over three looks 300 ms apart: on a loaded machine a slow build can pause for one.
+    const sizes: number[] = [];
     await waitFor(
       async () => {
-        const now = statSync(tempPath).size;
-        const same = now === size;
-        size = now;
+        sizes.push(statSync(tempPath).size);
         await Bun.sleep(300);
-        return same;
+        return sizes.length >= 3 && sizes.slice(-3).every((n) => n === sizes.at(-1));
       },
       20_000,
       "the stalled build",
@@ -115,7 +125,9 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     const all = await Promise.all([...started, ...waiting, ...late]);
     const streamedBeforeKill = all.filter((r) => r.headersAt !== undefined && r.headersAt < killedAt);
     const notYet = all.filter((r) => !streamedBeforeKill.includes(r));
-    expect(notYet.length).toBeGreaterThanOrEqual(12);
+    // At least the 6 sent after the kill; the 6 sent while the build was stalled too, unless the
+    // build still moved after all (then they started streaming and belong to the other group).
+    expect(notYet.length).toBeGreaterThanOrEqual(6);
     for (const r of notYet) {
       expect({ status: r.status, verified: r.verified, error: r.error }).toEqual({
         status: 200,
@@ -125,7 +137,7 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
       expect(r.bytes).toBe(s2.data.length);
     }
     // Those that had bytes from the dead builder: cut (an error), never a clean short body.
-    expect(streamedBeforeKill.length).toBe(4);
+    expect(streamedBeforeKill.length).toBeGreaterThanOrEqual(4);
     for (const r of streamedBeforeKill) {
       expect(r.verified).toBe(false);
       expect(r.error).toBeDefined();
@@ -133,5 +145,9 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     }
     expect((await builds([b, c])) - before).toBe(1);
     expect(origin.received()).toBeLessThan(s2.data.length);
+    console.log(
+      `[scale-out] kill -9: ${streamedBeforeKill.length} streaming at the kill, all cut; ` +
+        `${notYet.filter((r) => r.verified).length}/${notYet.length} not yet streaming verified; rebuilds on B+C: 1`,
+    );
   }, 60_000);
 });
