@@ -104,7 +104,7 @@ export function describeTxStore(name: string, open: () => Promise<TxStore>): voi
       const chunk = Array.from({ length: 1000 }, (_, i) => makeTx(60_000 + i, 30 + (i % 50)));
       // Two txs whose hashes share their first 31 bytes sit inside the chunk.
       const twin = { ...makeTx(61_000), hash: chunk[500]!.hash.slice() };
-      twin.hash[31] ^= 0xff;
+      twin.hash[31] = twin.hash[31]! ^ 0xff;
       chunk.splice(501, 0, twin);
       await store.putTxs(chunk);
       const unknown = makeTx(69_999).hash;
