@@ -52,9 +52,19 @@ export class RemoteFileReader {
     return this.#started;
   }
 
-  /** Next chunk of the body; `null` at the end of the published file. */
+  /** Next chunk of the body; `null` at the end of the published file. Closes the file on the way out. */
   async next(): Promise<Uint8Array | null> {
     if (this.#closed) return null;
+    try {
+      return await this.#next();
+    } catch (error) {
+      // Every error ends the follow: close now, not when a FileHandle is collected (an error in Bun).
+      await this.close();
+      throw error;
+    }
+  }
+
+  async #next(): Promise<Uint8Array | null> {
     if (!this.#started) await this.#waitForLiveBuild();
     const idleSince = performance.now();
     for (;;) {
