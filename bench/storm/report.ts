@@ -19,15 +19,15 @@ export function summarize(r: RunResult) {
   };
 }
 
-/** Failure reasons, counted (first 80 characters of each peer's error). */
+/** Failure reasons, counted (each peer's error with its URL and hashes blanked, 120 characters). */
 export function failureReasons(r: RunResult): [string, number][] {
   const counts = new Map<string, number>();
   for (const p of r.peers) {
     if (p.ok || !p.error) continue;
     const key = p.error
+      .replace(/https?:\/\/\S+/g, "<url>")
       .replace(/[0-9a-f]{64}/g, "<hash>")
-      .replace(/\d+(\.\d+)?/g, "N")
-      .slice(0, 80);
+      .slice(0, 120);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]);
@@ -106,6 +106,7 @@ export function comparisonTable(capped: RunResult, unlimited: RunResult, markdow
     row("fetch time p99", (_, s) => fmtS(s.p99)),
     row("fetch time max", (_, s) => fmtS(s.max)),
     row("wall time", (r) => fmtS(r.wallMs)),
+    row("machine load average (1 min) at start", (r) => r.loadAvgAtStart.toFixed(1)),
   ];
   const header = ["", `${capped.label} (cap=${capped.cap})`, `${unlimited.label} (cap=${unlimited.cap})`];
   return formatTable(header, rows, markdown);

@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { PeerPlan, PeerResult } from "./peer.ts";
 import type { PeersConfig, PeersReport } from "./peers-main.ts";
@@ -43,6 +44,8 @@ export interface RunResult {
   buildsStarted: number;
   followed: number;
   bytesServed: number;
+  /** 1-minute load average when the peers started: other work on the machine skews timings. */
+  loadAvgAtStart: number;
   /** Lines the server logged at warn or above. */
   warnings: string[];
 }
@@ -100,6 +103,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       if (m && !stopped) lastMetrics = m;
     }
   })();
+  const loadAvgAtStart = loadavg()[0] ?? 0;
   try {
     const config: PeersConfig = { api: server.api, plans: o.plans, slowBytesPerS: o.slowBytesPerS };
     peersProc = Bun.spawn(
@@ -142,6 +146,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
         sumMetric(m, "subtreekit_asset_builds_in_flight"),
       followed: sumMetric(m, created, { source: "followed" }),
       bytesServed: sumMetric(m, "subtreekit_asset_bytes_streamed_total"),
+      loadAvgAtStart,
       warnings: server.warnings,
     };
   } finally {
