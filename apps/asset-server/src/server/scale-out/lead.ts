@@ -51,3 +51,16 @@ export async function takeLead(
   }
   return lead;
 }
+
+/**
+ * With the create cap full, a request need not be rejected if another replica is building the
+ * subtree: following costs only a reader permit. Looks the holder up (a cached `pg_locks` query,
+ * at most one per key per 100 ms per replica, so a 503 storm costs Postgres next to nothing) and
+ * records it for the next pass. A failed lookup just means "reject as usual".
+ */
+export async function builtElsewhere(coordinator: BuildCoordinator, hash: Uint8Array, hex: string): Promise<boolean> {
+  const pid = await coordinator.holder(hash).catch(() => undefined);
+  if (pid === undefined) return false;
+  coordinator.remote.note(hex, pid);
+  return true;
+}

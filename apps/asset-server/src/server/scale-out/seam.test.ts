@@ -90,4 +90,25 @@ describe.skipIf(!pg)("subtree_data with a coordinator", () => {
     expect(again).not.toBe("held-elsewhere");
     if (again !== "held-elsewhere") await again.release();
   });
+  test("create cap full: a subtree built elsewhere is still followed (reader permit only), an unbuilt one gets 503", async () => {
+    const s = await setup(10_000);
+    const [built, unbuilt] = [await seedSubtree(s, 1000), await seedSubtree(s, 1000)];
+    const ctx = s.asset.ctx;
+    // Fill this replica's create cap.
+    const taken = Array.from({ length: 4 }, () => ctx.createSem.tryAcquire());
+    expect(taken.every((p) => p !== undefined)).toBe(true);
+    const rejected = await verifiedGet(`${s.api}/subtree_data/${unbuilt.hex}`, unbuilt.txids);
+    expect(rejected.status).toBe(503);
+
+    const held = await s.other.tryLead(built.hash, { finalPath: s.blobs.path(built.hash, "subtreeData") });
+    if (held === "held-elsewhere") throw new Error("the stand-in replica should hold the lock");
+    const pending = verifiedGet(`${s.api}/subtree_data/${built.hex}`, built.txids);
+    await waitFor(() => ctx.readerSem.inUse === 1, 5000, "the follower's reader permit");
+    // The stand-in "builds": publishes the file, then lets go, as a real builder does.
+    await s.blobs.put(built.hash, "subtreeData", built.data);
+    await held.release();
+    const res = await pending;
+    expect([res.status, res.verified]).toEqual([200, true]);
+    for (const p of taken) p?.release();
+  });
 });

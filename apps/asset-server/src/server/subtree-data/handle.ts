@@ -7,7 +7,7 @@ import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
 import type { BuildLease } from "../scale-out/build-lease.ts";
 import { followRemoteBuild } from "../scale-out/follow-remote.ts";
-import { takeLead } from "../scale-out/lead.ts";
+import { builtElsewhere, takeLead } from "../scale-out/lead.ts";
 import { BuildSlot } from "./build-slot.ts";
 import { followBuild } from "./follow.ts";
 import { originateBuild } from "./originate.ts";
@@ -66,6 +66,8 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
     }
     const permit = ctx.createSem.tryAcquire();
     if (!permit) {
+      // Scale-out: a build on another replica needs no create permit to follow.
+      if (ctx.coordinator && (await builtElsewhere(ctx.coordinator, hash, hex))) continue;
       log.outcome = "rejected";
       return rejectAtCapacity(ctx, hex);
     }
