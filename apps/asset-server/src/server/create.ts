@@ -116,7 +116,13 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
       ctx.closing = true;
       height.stop();
       const stopped = running?.server.stop(false);
+      const deadline = performance.now() + graceMs;
       await ctx.active.drained(graceMs);
+      // File responses are sent by the runtime and show only in its pending-request count;
+      // builds finishing for nobody (finish-on-disconnect) get the same grace.
+      while (performance.now() < deadline && ((running?.server.pendingRequests ?? 0) > 0 || builds.size > 0)) {
+        await Bun.sleep(20);
+      }
       ctx.active.abortAll(new ShutdownError("server is shutting down"));
       const inFlight = (await Promise.all([...builds.values()].map((s) => s.ready))).filter((b) => b !== undefined);
       for (const b of inFlight) b.abort(new BuildAbortedError("SHUTDOWN", "server is shutting down"));

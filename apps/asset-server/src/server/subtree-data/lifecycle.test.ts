@@ -135,6 +135,29 @@ describe("permit accounting and cleanup on failure", () => {
     expect(failed).toBe(true);
   }, 20_000);
 
+  test("shutdown lets an in-flight file response finish within the grace period", async () => {
+    srv = await startTestServer();
+    const body = crypto.getRandomValues(new Uint8Array(65536));
+    const big = Buffer.concat(Array.from({ length: 200 }, () => body)); // 12.5 MiB
+    const hash = crypto.getRandomValues(new Uint8Array(32));
+    await srv.blobs.put(hash, "subtreeData", big);
+    const { toDisplayHex } = await import("@subtreekit/subtree-stream");
+    const res = await fetch(`${srv.api}/subtree_data/${toDisplayHex(hash)}`);
+    const reader = res.body!.getReader();
+    let got = 0;
+    const reading = (async () => {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) return;
+        got += r.value.length;
+        await Bun.sleep(5);
+      }
+    })();
+    await srv.asset.shutdown({ graceMs: 10_000 });
+    await reading;
+    expect(got).toBe(big.length);
+  }, 20_000);
+
   test("finish_on_disconnect: the build completes the file after its reader left", async () => {
     srv = await startTestServer({
       asset_subtreeDataStreamingChunkSize: 1000,
