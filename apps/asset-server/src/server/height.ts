@@ -7,12 +7,15 @@ import type { BlobStorePort } from "./ports.ts";
 /**
  * Current height = highest stored block's height (DAH of on-demand files = this + retention).
  * Rises are noticed by a periodic scan of stored blocks (the importer may run in another
- * process); each rise runs `pruneExpired` in the background, one at a time.
+ * process; each block file is parsed once, later scans only list directories); each rise runs
+ * `pruneExpired` in the background, one at a time.
  */
 export class HeightTracker {
   current = 0;
   #pruning: Promise<unknown> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Block files already parsed: a block's height never changes, so each is read once. */
+  readonly #seen = new Set<string>();
 
   constructor(
     readonly blobs: BlobStorePort,
@@ -41,7 +44,8 @@ export class HeightTracker {
     for (const d of dirs) {
       const files = await readdir(join(this.blobRoot, d)).catch(() => [] as string[]);
       for (const f of files) {
-        if (!f.endsWith(".block") || f.startsWith(".")) continue;
+        if (!f.endsWith(".block") || f.startsWith(".") || this.#seen.has(f)) continue;
+        this.#seen.add(f);
         try {
           const bytes = new Uint8Array(await Bun.file(join(this.blobRoot, d, f)).arrayBuffer());
           best = Math.max(best, parseModelBlock(bytes.subarray(8)).height);

@@ -50,6 +50,27 @@ describe("memory bounds and timeouts", () => {
     expect(got).toBeGreaterThan(st.data.length);
   }, 30_000);
 
+  test("a client that stops reading is cut after idleTimeout and its build cleaned up", async () => {
+    srv = await startTestServer({ asset_idle_timeout_s: 1, asset_subtreeDataStreamingChunkSize: 500 });
+    const st = await seedSubtree(srv, 30_000, { txSize: 500 }); // 15 MB: far more than socket buffers
+    const u = new URL(`${srv.api}/subtree_data/${st.hex}`);
+    const s = connect(Number(u.port), u.hostname, () =>
+      s.write(`GET ${u.pathname} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+    );
+    s.once("data", () => s.pause()); // read the first bytes, then never again
+    const closed = new Promise<void>((resolve) => s.on("close", () => resolve()));
+    s.on("error", () => {});
+    await waitFor(() => srv!.asset.ctx.createSem.inUse === 1, 5000, "build started");
+    await waitFor(
+      () => srv!.asset.ctx.createSem.inUse === 0 && srv!.asset.ctx.builds.size === 0,
+      10_000,
+      "build cleaned up",
+    );
+    expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(false);
+    s.destroy();
+    await closed;
+  }, 20_000);
+
   test("reader permit wait times out → 503 + Retry-After", async () => {
     srv = await startTestServer({
       asset_concurrency_get_subtree_data_reader: 1,
