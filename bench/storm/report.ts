@@ -106,6 +106,8 @@ export function comparisonTable(capped: RunResult, unlimited: RunResult, markdow
     row("fetch time p99", (_, s) => fmtS(s.p99)),
     row("fetch time max", (_, s) => fmtS(s.max)),
     row("wall time", (r) => fmtS(r.wallMs)),
+    row("server CPU time", (r) => (r.serverCpuS === undefined ? "-" : `${r.serverCpuS.toFixed(1)} s`)),
+    row("peers' process CPU time", (r) => (r.peersCpuS === undefined ? "-" : `${r.peersCpuS.toFixed(1)} s`)),
     row("machine load average (1 min) at start", (r) => r.loadAvgAtStart.toFixed(1)),
   ];
   const header = ["", `${capped.label} (cap=${capped.cap})`, `${unlimited.label} (cap=${unlimited.cap})`];

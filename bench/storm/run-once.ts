@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
+import { cpuSeconds } from "./cpu.ts";
 import type { PeerPlan, PeerResult } from "./peer.ts";
 import type { PeersConfig, PeersReport } from "./peers-main.ts";
 import { type PromSample, scrapeMetrics, sumMetric } from "./prometheus.ts";
@@ -44,6 +45,10 @@ export interface RunResult {
   buildsStarted: number;
   followed: number;
   bytesServed: number;
+  /** CPU seconds the server used during the run (start-up excluded; undefined if it was killed first). */
+  serverCpuS: number | undefined;
+  /** CPU seconds of the peers' process: near wall time means the load generator was saturated. */
+  peersCpuS: number | undefined;
   /** 1-minute load average when the peers started: other work on the machine skews timings. */
   loadAvgAtStart: number;
   /** Lines the server logged at warn or above. */
@@ -104,6 +109,8 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     }
   })();
   const loadAvgAtStart = loadavg()[0] ?? 0;
+  const serverCpuAtStart = cpuSeconds(server.pid) ?? 0;
+  let serverCpuAtEnd: number | undefined;
   try {
     const config: PeersConfig = { api: server.api, plans: o.plans, slowBytesPerS: o.slowBytesPerS };
     peersProc = Bun.spawn(
@@ -115,7 +122,9 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       },
     );
     const out = await new Response(peersProc.stdout as ReadableStream<Uint8Array>).text();
+    serverCpuAtEnd = cpuSeconds(server.pid);
     await peersProc.exited;
+    const usage = peersProc.resourceUsage();
     const line = out.trim().split("\n").at(-1);
     if (!line) throw new Error(`peer process exited with ${peersProc.exitCode} and no report`);
     const report = JSON.parse(line) as PeersReport;
@@ -146,6 +155,8 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
         sumMetric(m, "subtreekit_asset_builds_in_flight"),
       followed: sumMetric(m, created, { source: "followed" }),
       bytesServed: sumMetric(m, "subtreekit_asset_bytes_streamed_total"),
+      serverCpuS: serverCpuAtEnd === undefined ? undefined : serverCpuAtEnd - serverCpuAtStart,
+      peersCpuS: usage ? Number(usage.cpuTime.total) / 1e6 : undefined,
       loadAvgAtStart,
       warnings: server.warnings,
     };
