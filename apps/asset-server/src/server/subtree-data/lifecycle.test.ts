@@ -58,6 +58,29 @@ describe("shared builds (followers)", () => {
   }, 20_000);
 });
 
+describe("followers keep a build alive", () => {
+  test("the requester leaves mid-stream; a follower still gets every byte and the file is published", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 500 });
+    const st = await seedSubtree(srv, 30_000, { txSize: 500 });
+    const ac = new AbortController();
+    const first = await fetch(`${srv.api}/subtree_data/${st.hex}`, { signal: ac.signal });
+    await first.body!.getReader().read();
+    const follower = await fetch(`${srv.api}/subtree_data/${st.hex}`);
+    expect(follower.status).toBe(200);
+    const reader = follower.body!.getReader();
+    const firstChunk = await reader.read();
+    ac.abort(); // the requester (the build's origin) leaves
+    const parts: Uint8Array[] = [firstChunk.value!];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
+    expect(Buffer.compare(Buffer.concat(parts), st.data)).toBe(0);
+    await idle(srv);
+    expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(true);
+    expect(
+      await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="success",source="followed"}'),
+    ).toBe(1);
+  }, 20_000);
+});
+
 describe("permit accounting and cleanup on failure", () => {
   test("client disconnects mid-stream: build aborted, permit released, no temp or final file", async () => {
     srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
