@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { seedSubtree } from "../../testing/fixtures.ts";
+import { seedBlock, seedSubtree } from "../../testing/fixtures.ts";
 import { rawGet } from "../../testing/raw-http.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
 import { waitFor } from "../../testing/wait.ts";
@@ -156,6 +156,18 @@ describe("permit accounting and cleanup on failure", () => {
       failed = true;
     }
     expect(failed).toBe(true);
+  }, 20_000);
+
+  test("legacy block: client leaves mid-stream → its build permit is released", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+    const block = await seedBlock(srv, [20_000, 20_000]);
+    const ac = new AbortController();
+    const res = await fetch(`${srv.api}/block_legacy/${block.hex}?wire=1`, { signal: ac.signal });
+    expect(res.status).toBe(200);
+    await res.body!.getReader().read();
+    expect(srv.asset.ctx.createSem.inUse).toBe(1);
+    ac.abort();
+    await idle(srv);
   }, 20_000);
 
   test("shutdown lets an in-flight file response finish within the grace period", async () => {
