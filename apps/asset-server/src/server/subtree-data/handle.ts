@@ -41,6 +41,12 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
   const hex = toDisplayHex(hash);
   // A second pass happens only when a build we meant to follow could not start (its file
   // appeared, or it failed to open): the state changed, so decide again.
+  // Rejection fast path: this hash was answered 503 moments ago (no file, subtree stored, no
+  // build here) and the cap is still full → 503 again without the two stats.
+  if (ctx.createSem.available === 0 && !ctx.builds.has(hex) && recentlyRejected(ctx, hex)) {
+    log.outcome = "rejected";
+    return rejectAtCapacity(ctx, hex);
+  }
   for (let pass = 0, restarts = 0; pass < 3; pass++) {
     // The fast path costs one stat: it answers "exists?" and gives the Content-Length.
     const dataPath = ctx.blobs.path(hash, "subtreeData");
@@ -126,4 +132,25 @@ function rejectAtCapacity(ctx: ServerContext, hex: string): Response {
       "retry-after": String(ctx.settings.asset_subtree_data_retry_after_s),
     },
   });
+}
+
+/**
+ * How long a 503 decision is reused for the same hash. Only another process can publish the file
+ * meanwhile (a build here goes through `ctx.builds`); such a file is then served at the peer's
+ * retry, `Retry-After` seconds later. Stats dominated a 503's cost in profiles under a storm.
+ */
+const REJECTION_TTL_MS = 250;
+const MAX_REMEMBERED = 10_000;
+const rejections = new WeakMap<ServerContext, Map<string, number>>();
+
+function recentlyRejected(ctx: ServerContext, hex: string): boolean {
+  const until = rejections.get(ctx)?.get(hex);
+  return until !== undefined && until > performance.now();
+}
+
+function rememberRejection(ctx: ServerContext, hex: string): void {
+  let m = rejections.get(ctx);
+  if (!m) rejections.set(ctx, (m = new Map()));
+  if (m.size >= MAX_REMEMBERED) m.clear();
+  m.set(hex, performance.now() + REJECTION_TTL_MS);
 }
