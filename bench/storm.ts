@@ -35,6 +35,7 @@ const FLAGS = {
   cap: { type: "string", default: "4" },
   "limit-gib": { type: "string", default: "6" },
   "sample-ms": { type: "string", default: "100" },
+  "max-attempts": { type: "string", default: "6" },
   set: { type: "string", multiple: true },
   "no-docs": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -42,8 +43,9 @@ const FLAGS = {
 
 const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-bytes 2000] [--seed 1]
        [--peers 200] [--zipf 1.0] [--slow-share 0.2] [--slow-mib-s 1] [--spread-ms 1000]
-       [--cap 4] [--limit-gib 6] [--sample-ms 100] [--set key=value ...] [--no-docs]
-  --set passes a server setting to both runs (e.g. --set asset_subtreeDataStreamingChunkSize=1000).`;
+       [--cap 4] [--limit-gib 6] [--sample-ms 100] [--max-attempts 6] [--set key=value ...] [--no-docs]
+  --set passes a server setting to both runs (e.g. --set asset_subtreeDataStreamingChunkSize=1000).
+  --max-attempts changes the peers' production retry policy (6): an experiment, not the benchmark.`;
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true });
 if (values.help) {
@@ -71,6 +73,7 @@ const p = {
   cap: num("cap"),
   limitBytes: num("limit-gib") * GIB,
   sampleMs: num("sample-ms"),
+  maxAttempts: num("max-attempts"),
 };
 
 const serverEnv: Record<string, string> = {};
@@ -121,6 +124,7 @@ for (const [label, cap] of [
     slowBytesPerS: p.slowBytesPerS,
     limitBytes: p.limitBytes,
     sampleMs: p.sampleMs,
+    maxAttempts: p.maxAttempts,
     serverEnv,
   });
   const s = summarize(r);
@@ -212,7 +216,7 @@ if (!values["no-docs"]) {
     `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Bun ${bunVersion}, ${cpus().length} CPUs, ${(totalmem() / GIB).toFixed(0)} GiB RAM.`,
     `Load: ${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (seed ${p.seed}), Zipf s=${p.zipf},`,
     `${Math.round(p.slowShare * 100)} % of peers read at ${p.slowBytesPerS / MIB} MiB/s, starts spread over ${p.spreadMs} ms,`,
-    `safety limit ${p.limitBytes / GIB} GiB, RSS sampled every ${p.sampleMs} ms.`,
+    `safety limit ${p.limitBytes / GIB} GiB, RSS sampled every ${p.sampleMs} ms, ${p.maxAttempts} attempts per peer${p.maxAttempts === 6 ? " (the production policy)" : " (NOT the production policy's 6)"}.`,
     Object.keys(serverEnv).length
       ? `Server settings changed from the defaults: ${Object.entries(serverEnv)
           .map(([k, v]) => `\`${k}=${v}\``)

@@ -57,6 +57,8 @@ export async function runPeer(
     api: string;
     nodes: (hash: string) => Promise<Uint8Array[]>;
     slowBytesPerS: number;
+    /** Overrides `PRODUCTION_POLICY.maxAttempts` (an experiment, never the default). */
+    maxAttempts?: number;
     signal: AbortSignal;
   },
 ): Promise<PeerResult> {
@@ -78,6 +80,7 @@ export async function runPeer(
     start = performance.now();
     const res = await fetchWithRetry(`${options.api}/subtree_data/${plan.subtree}`, undefined, {
       ...PRODUCTION_POLICY,
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
       signal: options.signal,
       beforeAttempt: ({ attempt }) => {
         result.attempts = attempt;

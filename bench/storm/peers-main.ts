@@ -18,6 +18,7 @@ export interface PeersConfig {
   api: string;
   plans: PeerPlan[];
   slowBytesPerS: number;
+  maxAttempts?: number;
 }
 
 export interface PeersReport {
@@ -60,7 +61,13 @@ const nodes = (hash: string): Promise<Uint8Array[]> => {
 const start = performance.now();
 const results = await Promise.all(
   config.plans.map((plan) =>
-    runPeer(plan, { api: config.api, nodes, slowBytesPerS: config.slowBytesPerS, signal: stop.signal }),
+    runPeer(plan, {
+      api: config.api,
+      nodes,
+      slowBytesPerS: config.slowBytesPerS,
+      ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
+      signal: stop.signal,
+    }),
   ),
 );
 const report: PeersReport = { results, wallMs: performance.now() - start, stopped: stop.signal.aborted };

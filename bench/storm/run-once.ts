@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Server RSS above which the run is stopped (server SIGKILLed, peers aborted). */
   limitBytes: number;
   sampleMs: number;
+  /** Peer attempts instead of the production 6 (`--max-attempts`, an experiment). */
+  maxAttempts?: number;
   /** Extra server settings for this run (`--set key=value`). */
   serverEnv?: Record<string, string>;
 }
@@ -112,7 +114,12 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   const serverCpuAtStart = cpuSeconds(server.pid) ?? 0;
   let serverCpuAtEnd: number | undefined;
   try {
-    const config: PeersConfig = { api: server.api, plans: o.plans, slowBytesPerS: o.slowBytesPerS };
+    const config: PeersConfig = {
+      api: server.api,
+      plans: o.plans,
+      slowBytesPerS: o.slowBytesPerS,
+      ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
+    };
     peersProc = Bun.spawn(
       [process.execPath, resolve(o.repoRoot, "bench/storm/peers-main.ts"), JSON.stringify(config)],
       {
