@@ -36,7 +36,8 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     const blobs = new FileBlobStore(dir, { fsync: "none" });
     try {
       s1 = await seedSubtree({ txs, blobs }, TXS);
-      s2 = await seedSubtree({ txs, blobs }, TXS);
+      // Larger: the stalled build must still be far from done after the followers' read bursts.
+      s2 = await seedSubtree({ txs, blobs }, TXS * 1.5);
     } finally {
       await txs.close();
     }
@@ -94,16 +95,18 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     for (let i = 0; i < 4; i++) {
       started.push(verifiedGet(url(i % 2 ? c : b), s2.txids, { onHeaders: () => headed++ }));
     }
-    // Short bursts with pauses: the followers see the file grow between them while the build
+    // Small reads with pauses: the followers see the file grow between them while the build
     // moves as little as possible (it must still be far from done when A is killed).
-    for (let burst = 0; headed < 4 && burst < 200; burst++) {
-      await origin.readFor(10);
-      await Bun.sleep(40);
+    for (let burst = 0; headed < 4 && burst < 400; burst++) {
+      await origin.readBytes(128 * 1024);
+      await Bun.sleep(20);
     }
     expect(headed).toBe(4);
 
     // Stalled again: wait until A's temp file stops growing, then more requests that will find no progress.
-    const tempPath = join(sub, tempOfA() as string);
+    const tempName = tempOfA();
+    if (!tempName) throw new Error("A's build ended before the kill: the subtree is too small for this machine");
+    const tempPath = join(sub, tempName);
     // Same size over three looks 300 ms apart: on a loaded machine a slow build can pause for one.
     const sizes: number[] = [];
     await waitFor(
@@ -146,7 +149,8 @@ describe.skipIf(!pg)("scale-out: 3 replicas, one Postgres, one blob directory", 
     expect((await builds([b, c])) - before).toBe(1);
     expect(origin.received()).toBeLessThan(s2.data.length);
     console.log(
-      `[scale-out] kill -9: ${streamedBeforeKill.length} streaming at the kill, all cut; ` +
+      `[scale-out] kill -9 with A's temp file at ${sizes.at(-1)} of ${s2.data.length + 8} bytes: ` +
+        `${streamedBeforeKill.length} streaming at the kill, all cut; ` +
         `${notYet.filter((r) => r.verified).length}/${notYet.length} not yet streaming verified; rebuilds on B+C: 1`,
     );
   }, 60_000);

@@ -11,6 +11,8 @@ export interface PausedGet {
   readonly closed: Promise<"end" | "error" | "close">;
   /** Reads for `ms`, then stops again: lets the stalled build move a little. */
   readFor(ms: number): Promise<void>;
+  /** Reads about `n` more bytes (or until the socket closes), then stops again: moves the build by about that much. */
+  readBytes(n: number): Promise<void>;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface PausedGet {
 export function pausedGet(url: string): PausedGet {
   const u = new URL(url);
   let bytes = 0;
+  let target = Number.POSITIVE_INFINITY;
+  let reached: (() => void) | undefined;
   let how: "end" | "error" | "close" = "close";
   let first!: () => void;
   const firstBytes = new Promise<void>((r) => {
@@ -35,6 +39,11 @@ export function pausedGet(url: string): PausedGet {
       first();
     }
     bytes += d.length;
+    if (bytes >= target) {
+      socket.pause();
+      target = Number.POSITIVE_INFINITY;
+      reached?.();
+    }
   });
   socket.on("end", () => {
     how = "end";
@@ -42,12 +51,25 @@ export function pausedGet(url: string): PausedGet {
   socket.on("error", () => {
     how = "error";
   });
-  const closed = new Promise<"end" | "error" | "close">((r) => socket.on("close", () => r(how)));
+  const closed = new Promise<"end" | "error" | "close">((r) =>
+    socket.on("close", () => {
+      reached?.();
+      r(how);
+    }),
+  );
   return {
     socket,
     received: () => bytes,
     firstBytes,
     closed,
+    readBytes(n) {
+      target = bytes + n;
+      const done = new Promise<void>((r) => {
+        reached = r;
+      });
+      socket.resume();
+      return done;
+    },
     async readFor(ms) {
       socket.resume();
       await Bun.sleep(ms);
