@@ -79,7 +79,7 @@ export async function startServerProcess(options: {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
   const signals = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   const failed = new Promise<never>((_, reject) => {
-    signals.addEventListener("abort", () => reject(new ServerStartError("server did not start listening in time")), {
+    signals.addEventListener("abort", () => reject(new ServerStartError("server did not answer /health in time")), {
       once: true,
     });
     proc.exited.then(async (code) =>
@@ -96,6 +96,7 @@ export async function startServerProcess(options: {
         await Bun.sleep(50);
       }
     }
+    throw new ServerStartError("server did not answer /health in time");
   })();
   try {
     await Promise.race([ready, failed]);
