@@ -75,6 +75,7 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
       // Scale-out: a build on another replica needs no create permit to follow.
       if (ctx.coordinator && (await builtElsewhere(ctx.coordinator, hash, hex))) continue;
       log.outcome = "rejected";
+      if (!ctx.coordinator) rememberRejection(ctx, hex);
       return rejectAtCapacity(ctx, hex);
     }
     const mine = new BuildSlot();
