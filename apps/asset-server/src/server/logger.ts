@@ -1,16 +1,21 @@
 import pino, { type Logger } from "pino";
+import { BatchedStdout } from "./log-destination.ts";
 
 /**
  * JSON lines to stdout. No worker transports: they hang on exit under Bun (ENGINEERING.md). The
- * destination buffers 4 KiB so a 503 storm does not cost a write syscall per rejected request;
- * `flushLogger` runs at shutdown so no line is lost.
+ * destination batches lines so a 503 storm does not cost a write syscall per rejected request;
+ * `flushLogger` runs at shutdown (and after the "listening" line) so no line is lost.
  */
+const destination = new BatchedStdout(1);
+// A crash or process.exit() must not lose the last lines (the write is synchronous).
+process.on("exit", () => destination.flush());
+
 export function createLogger(level: string): Logger {
   return pino(
     // Epoch-ms timestamps (pino's default): formatting an ISO date per line was a measurable
     // part of a rejected request's cost.
     { level, base: { service: "asset-server" } },
-    pino.destination({ dest: 1, minLength: 4096, sync: false }),
+    destination,
   );
 }
 
@@ -20,4 +25,5 @@ export function flushLogger(logger: Logger): void {
   } catch {
     // Nothing to flush (a silent test logger).
   }
+  destination.flush();
 }

@@ -1,0 +1,43 @@
+import { writeSync } from "node:fs";
+
+/**
+ * A pino destination that batches lines into one `write(2)` per 64 KiB or per 100 ms. pino's own
+ * async destination measured ~17% of a rejected request's CPU in `Buffer.byteLength` under a 503
+ * storm; this one counts string length (a flush threshold needs no exact byte count) and writes
+ * synchronously, so nothing is pending at exit once `flush()` ran.
+ */
+export class BatchedStdout {
+  #parts: string[] = [];
+  #length = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly fd = 1,
+    readonly maxChars = 64 * 1024,
+    readonly maxDelayMs = 100,
+  ) {}
+
+  write(line: string): void {
+    this.#parts.push(line);
+    this.#length += line.length;
+    if (this.#length >= this.maxChars) this.flush();
+    else if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), this.maxDelayMs);
+      this.#timer.unref?.();
+    }
+  }
+
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#parts.length === 0) return;
+    const text = this.#parts.join("");
+    this.#parts = [];
+    this.#length = 0;
+    try {
+      writeSync(this.fd, text);
+    } catch {
+      // stdout closed (the supervisor went away): logs are best effort, requests are not.
+    }
+  }
+}
