@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256d, toDisplayHex } from "@subtreekit/subtree-stream";
 import { requirePostgres } from "@subtreekit/testkit";
+import { waitFor } from "../../testing/wait.ts";
 import { type BuildCoordinator, PostgresBuildCoordinator } from "./coordinator.ts";
 import { lockKey, lockNamespace } from "./lock-key.ts";
 import { openCoordinator } from "./open-coordinator.ts";
@@ -107,6 +108,35 @@ describe.skipIf(!pg)("PostgresBuildCoordinator", () => {
     expect(again.pid).toBe(first.pid);
     expect(readdirSync(dir)).not.toContain(name);
     await again.release();
+  });
+
+  test("heartbeat: a session idle timeout shorter than the build frees an idle lease's lock but not a beating one's; a killed session is reported lost", async () => {
+    // Every session of these pools ends after 400 ms idle, as a DBA's idle_session_timeout or an
+    // idle-cutting proxy would do it.
+    const pool = () => new Bun.SQL(pg as string, { max: 1, connection: { idle_session_timeout: "400" } } as never);
+    const options = { namespace: lockNamespace("coord_test"), followTimeoutMs: 1000 };
+    const beating = new PostgresBuildCoordinator(pool(), { ...options, heartbeatMs: 100 });
+    const silent = new PostgresBuildCoordinator(pool(), { ...options, heartbeatMs: 0 });
+    open.push(beating, silent);
+    const watcher = await replica();
+    const [h1, h2] = [newHash(), newHash()];
+    const withBeat = await beating.tryLead(h1, { finalPath: finalPath(h1) });
+    const without = await silent.tryLead(h2, { finalPath: finalPath(h2) });
+    if (withBeat === "held-elsewhere" || without === "held-elsewhere") throw new Error("expected to lead");
+    const lost: unknown[] = [];
+    withBeat.onLost((e) => lost.push(e));
+    await Bun.sleep(1200);
+    expect(await watcher.holder(h2)).toBeUndefined();
+    expect(await watcher.holder(h1)).toBe(withBeat.pid);
+    expect(withBeat.lost).toBe(false);
+
+    const admin = new Bun.SQL(pg as string, { max: 1 });
+    await admin`SELECT pg_terminate_backend(${withBeat.pid})`;
+    await admin.close();
+    await waitFor(() => withBeat.lost, 5000, "the lost lease");
+    expect(lost.length).toBe(1);
+    await withBeat.release();
+    await without.release();
   });
 
   test("a SQLite tx store needs no coordinator", async () => {

@@ -36,6 +36,8 @@ export interface PostgresBuildCoordinatorOptions {
   pollMs?: number;
   /** Holder lookups younger than this are shared by every follower of the key. Default 100 ms. */
   holderCacheMs?: number;
+  /** A lease's keep-alive query interval (see `BuildLease`). Default 5000 ms. */
+  heartbeatMs?: number;
 }
 
 const HOLDER_SQL = `SELECT pid FROM pg_locks
@@ -55,6 +57,7 @@ export class PostgresBuildCoordinator implements BuildCoordinator {
   readonly #sql: SQL;
   readonly #namespace: bigint;
   readonly #cacheMs: number;
+  readonly #heartbeatMs: number;
   readonly #holders = new Map<bigint, { at: number; pid: Promise<number | undefined> }>();
 
   constructor(sql: SQL, options: PostgresBuildCoordinatorOptions) {
@@ -63,6 +66,7 @@ export class PostgresBuildCoordinator implements BuildCoordinator {
     this.followTimeoutMs = options.followTimeoutMs;
     this.pollMs = options.pollMs ?? 20;
     this.#cacheMs = options.holderCacheMs ?? 100;
+    this.#heartbeatMs = options.heartbeatMs ?? 5000;
   }
 
   async tryLead(
@@ -102,7 +106,7 @@ export class PostgresBuildCoordinator implements BuildCoordinator {
     }
     try {
       const [row] = await conn`SELECT pg_try_advisory_lock(${key}::bigint) AS ok, pg_backend_pid() AS pid`;
-      if (row?.ok) return new BuildLease(conn, key, Number(row.pid));
+      if (row?.ok) return new BuildLease(conn, key, Number(row.pid), { heartbeatMs: this.#heartbeatMs });
       conn.release();
       return undefined;
     } catch (cause) {

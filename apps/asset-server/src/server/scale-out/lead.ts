@@ -49,6 +49,12 @@ export async function takeLead(
     giveBack();
     return undefined;
   }
+  lead.onLost((error) =>
+    ctx.logger.warn(
+      { hash: hex, err: String(error) },
+      "build lock lost mid-build: another replica may build this subtree too (only one file is published)",
+    ),
+  );
   return lead;
 }
 
