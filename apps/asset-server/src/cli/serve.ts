@@ -2,6 +2,7 @@ import { isSettingsError, loadSettings } from "@subtreekit/settings";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { createAssetServer } from "../server/create.ts";
 import { createLogger, flushLogger } from "../server/logger.ts";
+import type { TxStorePort } from "../server/ports.ts";
 import { openCoordinator } from "../server/scale-out/open-coordinator.ts";
 import { SHARED_SWEEP_AGE_MS } from "../server/scale-out/shared-sweep.ts";
 import { type AssetSettings, capacityOf } from "../server/settings.ts";
@@ -13,7 +14,11 @@ import { parseListen } from "./listen.ts";
  * SIGINT: stop accepting, let streams finish for `asset_shutdown_grace_ms`, abort the rest,
  * release everything, exit 0.
  */
-export async function run(_argv: string[]): Promise<number> {
+export async function run(
+  _argv: string[],
+  /** Failure injection for tests that run `serve` in a child process (e.g. a slowed tx store). */
+  inject: { wrapTxStore?: (real: Awaited<ReturnType<typeof openTxStore>>) => TxStorePort } = {},
+): Promise<number> {
   let settings: AssetSettings;
   try {
     settings = loadSettings();
@@ -41,7 +46,8 @@ export async function run(_argv: string[]): Promise<number> {
   }
   // A shared directory holds other replicas' builds in progress: sweep only old temp files there.
   const swept = await blobs.sweepTempFiles(coordinator ? { olderThanMs: SHARED_SWEEP_AGE_MS } : {});
-  const asset = createAssetServer({ settings, txStore: txs, blobStore: blobs, logger, coordinator });
+  const txStore = inject.wrapTxStore ? inject.wrapTxStore(txs) : txs;
+  const asset = createAssetServer({ settings, txStore, blobStore: blobs, logger, coordinator });
   const { hostname, port } = parseListen(settings.asset_httpListenAddress);
   const running = await asset.listen({ port, hostname });
   logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");

@@ -20,31 +20,54 @@ export async function followBuild(
 ): Promise<Response> {
   const leave = build.join("follower");
   let permit: { release(): void } | undefined;
-  const stop = new AbortController();
-  const cleanup = () => {
-    stop.abort(new Error("follower done"));
-    leave();
-    permit?.release();
-  };
   try {
     permit = await acquireReader(ctx, signal);
   } catch (error) {
-    cleanup();
+    leave();
     throw error;
   }
   ctx.metrics.createdInc("followed");
   log.outcome = "followed";
+  return streamBuild(ctx, build, log, signal, "follower", () => {
+    leave();
+    permit?.release();
+  });
+}
+
+/**
+ * Streams `build`'s file to one client (the request that started the build, or a follower) as
+ * the build writes it. `done` runs once when this reader is finished, however it ends. A failure
+ * before the first byte reports the build's own error (e.g. missing txs → 500 with a count), not
+ * this reader's echo of it; after the first byte it aborts the connection.
+ */
+export function streamBuild(
+  ctx: ServerContext,
+  build: SubtreeDataBuild,
+  log: RequestLog,
+  signal: AbortSignal,
+  source: "build" | "follower",
+  done: () => void,
+): Promise<Response> {
+  const stop = new AbortController();
+  let finished = false;
+  const cleanup = () => {
+    if (finished) return;
+    finished = true;
+    stop.abort(new Error("reader done"));
+    done();
+  };
   const reader = build.sink.follow({ signal: stop.signal }).getReader();
   const next = async (): Promise<Uint8Array | null> => {
     try {
       const r = await reader.read();
-      return r.done ? null : r.value;
+      if (r.done) return null;
+      build.bytesToReaders += r.value.length;
+      return r.value;
     } catch (error) {
-      // Report the build's own failure (e.g. missing txs → 500 with a count), not the follower's echo of it.
       const out = await build.done;
       if (out.ok) throw error;
       if (out.reason === "client_gone" || out.reason === "shutdown") {
-        throw new AssetHttpError("UNAVAILABLE", "the build this request followed was cancelled; retry", {
+        throw new AssetHttpError("UNAVAILABLE", "the build this request read was cancelled; retry", {
           cause: out.error,
           retryAfterS: ctx.settings.asset_subtree_data_retry_after_s,
         });
@@ -63,7 +86,7 @@ export async function followBuild(
     },
     onEnd: (end) => {
       cleanup();
-      streamEnded(ctx, log, "follower", end);
+      streamEnded(ctx, log, source, end);
     },
     active: ctx.active,
     signal,

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { seedBlock, seedSubtree } from "../../testing/fixtures.ts";
 import { rawGet } from "../../testing/raw-http.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { slowTxStore } from "../../testing/slow-tx-store.ts";
 import { waitFor } from "../../testing/wait.ts";
 
 let srv: TestServer | undefined;
@@ -82,8 +83,8 @@ describe("followers keep a build alive", () => {
 });
 
 describe("permit accounting and cleanup on failure", () => {
-  test("client disconnects mid-stream: build aborted, permit released, no temp or final file", async () => {
-    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+  test("client disconnects mid-build: build aborted, permit released, no temp or final file (tx store slowed by a fake delay)", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 }, { wrapTxStore: slowTxStore(100) });
     const st = await seedSubtree(srv, 30_000, { txSize: 500 });
     const ac = new AbortController();
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`, { signal: ac.signal });
@@ -108,7 +109,12 @@ describe("permit accounting and cleanup on failure", () => {
           getTx: (h) => real.getTx(h),
           close: () => real.close(),
           getTxs: async (hashes, signal) => {
-            if (++calls === 3) throw new Error("injected tx store failure");
+            // After a pause, so the client already has the first chunks' bytes (a failure after
+            // the first byte, not before it).
+            if (++calls === 3) {
+              await Bun.sleep(300);
+              throw new Error("injected tx store failure");
+            }
             return real.getTxs(hashes, signal);
           },
         }),
@@ -137,8 +143,8 @@ describe("permit accounting and cleanup on failure", () => {
     expect(Buffer.compare(raw.body, st.data)).toBe(0);
   }, 20_000);
 
-  test("shutdown mid-stream: stream aborted after the grace period, permits released, no files", async () => {
-    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+  test("shutdown mid-build: stream aborted after the grace period, permits released, no files (tx store slowed by a fake delay)", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 }, { wrapTxStore: slowTxStore(100) });
     const st = await seedSubtree(srv, 30_000, { txSize: 500 });
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
     const reader = res.body!.getReader();

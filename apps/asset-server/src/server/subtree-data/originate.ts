@@ -1,14 +1,12 @@
 import { unlink } from "node:fs/promises";
 import type { Permit } from "@subtreekit/semaphore";
 import type { ServerContext } from "../context.ts";
-import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
 import type { BuildLease } from "../scale-out/build-lease.ts";
-import { peekedResponse } from "../stream-response.ts";
 import { SubtreeDataBuild } from "./build.ts";
 import type { BuildSlot } from "./build-slot.ts";
-import { OCTET, streamEnded } from "./stream-end.ts";
+import { streamBuild } from "./follow.ts";
 import { nodeHashes, readHead } from "./subtree-file.ts";
 
 /**
@@ -78,18 +76,8 @@ export async function originateBuild(
   log.outcome = "built";
   log.defer();
   try {
-    return await peekedResponse({
-      next: () => build.origin.next(),
-      headers: OCTET,
-      empty: () => new AssetHttpError("NOT_FOUND", "subtree has no transactions to serve"),
-      cancel: () => leave(),
-      onEnd: (end) => {
-        leave();
-        streamEnded(ctx, log, "build", end);
-      },
-      active: ctx.active,
-      signal,
-    });
+    // The requester reads the file like any follower: the build never waits for it (build.ts).
+    return await streamBuild(ctx, build, log, signal, "build", leave);
   } catch (error) {
     // Failed before the first byte: the status goes out now, so the log line is not deferred.
     await build.done;

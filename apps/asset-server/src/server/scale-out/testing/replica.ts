@@ -22,6 +22,8 @@ export interface ReplicaOptions {
   blobDir: string;
   /** More settings (env keys). */
   env?: Record<string, string>;
+  /** Entry file to run instead of `main.ts serve` (e.g. the slowed replica of the kill test). */
+  entry?: string;
   /** Ms to wait for /health. Default 15000. */
   readyMs?: number;
 }
@@ -41,7 +43,8 @@ export async function freePort(): Promise<number> {
 export async function startReplica(o: ReplicaOptions): Promise<Replica> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = Bun.spawn(["bun", join(REPO_ROOT, "apps/asset-server/src/main.ts"), "serve"], {
+  const cmd = o.entry ? ["bun", o.entry] : ["bun", join(REPO_ROOT, "apps/asset-server/src/main.ts"), "serve"];
+  const proc = Bun.spawn(cmd, {
     cwd: o.blobDir,
     env: {
       ...process.env,
