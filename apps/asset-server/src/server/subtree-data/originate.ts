@@ -1,11 +1,13 @@
 import { unlink } from "node:fs/promises";
 import type { Permit } from "@subtreekit/semaphore";
 import type { ServerContext } from "../context.ts";
+import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
 import type { BuildLease } from "../scale-out/build-lease.ts";
 import { SubtreeDataBuild } from "./build.ts";
 import type { BuildSlot } from "./build-slot.ts";
+import { countMissingTxs } from "./count-missing.ts";
 import { streamBuild } from "./follow.ts";
 import { nodeHashes, readHead } from "./subtree-file.ts";
 
@@ -81,6 +83,16 @@ export async function originateBuild(
   } catch (error) {
     // Failed before the first byte: the status goes out now, so the log line is not deferred.
     await build.done;
+    if ((error as Error | undefined)?.name === "MissingTxError") {
+      const missing = await countMissingTxs(ctx.txs, subtreePath, count, { signal }).catch(() => undefined);
+      if (missing !== undefined) {
+        throw new AssetHttpError(
+          "INTERNAL",
+          `${missing} of the ${count} transactions of subtree ${hex} are missing from the tx store`,
+          { cause: error },
+        );
+      }
+    }
     throw error;
   }
 }

@@ -61,9 +61,18 @@ describe("GET /subtree_data/:hash", () => {
     const st = await seedSubtree(srv, 30, { storeTxs: false });
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
     expect(res.status).toBe(500);
-    expect(((await res.json()) as { message: string }).message).toContain("30 transactions");
+    expect(((await res.json()) as { message: string }).message).toContain("30 of the 30 transactions");
     expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(false);
     expect(tmpFiles(srv, st.hash)).toEqual([]);
+    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+  });
+
+  test("txs missing across several chunks → the 500 counts every missing tx, not the first chunk's", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 100 });
+    const st = await seedSubtree(srv, 1000, { storeTxs: false });
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { message: string }).message).toContain("1000 of the 1000 transactions");
     expect(srv.asset.ctx.createSem.inUse).toBe(0);
   });
 
