@@ -36,6 +36,7 @@ export class TxSplitter {
   private lastTried = 0;
   private eof = false;
   private readonly scratch = { std: new Uint8Array(1024) };
+  private view: Uint8Array | undefined; // bytes() of the current tx, made once: hashed and handed out
 
   constructor(private readonly maxTxBytes: number) {}
 
@@ -103,6 +104,7 @@ export class TxSplitter {
       return false;
     }
     this.txOffset = this.base + this.pos;
+    this.view = undefined;
     this.pos = end;
     this.needRel = 0;
     this.lastTried = 0;
@@ -112,17 +114,20 @@ export class TxSplitter {
   /**
    * Bytes of the current tx as received. A tx inside one body chunk is a view of that chunk (the
    * stream handed the chunk over; this reader never writes to it), so no byte is copied twice; a
-   * tx that straddled chunks is copied out of the reused buffer.
+   * tx that straddled chunks is copied out of the reused buffer. Made once per tx: `txidInto`
+   * hashes this same array, so a standard tx costs one view, not two.
    */
   bytes(): Uint8Array {
+    if (this.view) return this.view;
     const { start, end } = this.layout;
-    return this.inBuf ? this.data.slice(start, end) : this.data.subarray(start, end);
+    this.view = this.inBuf ? this.data.slice(start, end) : this.data.subarray(start, end);
+    return this.view;
   }
 
   /** Txid of the current tx (sha256d of its standard form) into `out`. */
   txidInto(out: Uint8Array): Uint8Array {
     const l = this.layout;
-    if (!l.extended) return sha256dInto(this.data.subarray(l.start, l.end), out);
+    if (!l.extended) return sha256dInto(this.bytes(), out);
     const size = l.standardSize();
     if (this.scratch.std.length < size) this.scratch.std = new Uint8Array(Math.max(size, this.scratch.std.length * 2));
     copyStandard(this.data, l.start, l.end, l.cuts, l.cutCount, this.scratch.std);
