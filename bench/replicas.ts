@@ -5,19 +5,19 @@
 // Three runs, each on its own unbuilt subtree:
 //   baseline  1 replica,  R concurrent requests
 //   scaled    N replicas, R concurrent requests spread round-robin
-//   kill      N replicas: replica 0 builds for a client that stops reading, R more requests wait on
-//             the others, replica 0 is killed with SIGKILL; time until every waiting request is done
+//   kill      N replicas whose tx store batches are delayed (a fake delay, so the build is still
+//             running): replica 0 builds, R more requests go to the others, replica 0 is killed
+//             with SIGKILL; time until every waiting request is done
 // Every body is verified against the subtree's txids while it streams (`--verify one`: the first
 // tx by tx, the others by sha256 against it). Prints one table: requests,
 // 200s, verified, builds (the reference `on_demand_created` counter summed over replicas), bytes,
 // wall time, per-request latency, peak RSS per replica.
 //
 //   bun bench/replicas.ts [--replicas 3] [--requests 30] [--txs 200000] [--verify all|one] [--pg postgres://…]
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { pausedGet } from "../apps/asset-server/src/server/scale-out/testing/paused-get.ts";
 import { type Replica, startReplica } from "../apps/asset-server/src/server/scale-out/testing/replica.ts";
 import { type VerifiedGet, verifiedGet } from "../apps/asset-server/src/server/scale-out/testing/verified-get.ts";
 import { type SeededSubtree, seedSubtree } from "../apps/asset-server/src/testing/fixtures.ts";
@@ -180,35 +180,33 @@ async function storm(rs: Replica[], st: Seeded, name: string): Promise<Row> {
 async function killRun(rs: Replica[], st: Seeded): Promise<Row & { recoveryS: number; startedBeforeKill: number }> {
   const [a, ...others] = rs as [Replica, ...Replica[]];
   const before = await builds(others);
-  const origin = pausedGet(`${a.api}/subtree_data/${st.hex}`);
-  await origin.firstBytes;
+  // The kill replicas delay every tx store batch (a fake delay): builds write at the tx store's
+  // pace, whatever their clients do, so this is what keeps the build in progress at the kill.
+  const origin = fetch(`${a.api}/subtree_data/${st.hex}`)
+    .then((r) => r.arrayBuffer())
+    .catch(() => undefined); // cut by the kill
   const sub = join(dir, st.hex.slice(0, 2));
-  let temp: string | undefined;
-  while (!(temp = readdirSync(sub).find((n) => n.startsWith(`.${st.hex}.subtreeData.p`)))) await Bun.sleep(10);
-  // Until the socket buffers are full the build still moves, and followers would start streaming
-  // bytes the kill then cuts: wait for it to stall, so this run measures the takeover.
-  for (let last = -1; ; ) {
-    const size = statSync(join(sub, temp)).size;
-    if (size === last) break;
-    last = size;
-    await Bun.sleep(300);
-  }
+  while (!readdirSync(sub).some((n) => n.startsWith(`.${st.hex}.subtreeData.p`))) await Bun.sleep(10);
   const t0 = performance.now();
   const lat: number[] = [];
   let killedAt = 0;
   let startedBeforeKill = 0;
   const { result, peakMiB } = await withRss(rs, async () => {
+    // Requests that arrive while the builder is dying or dead: the survivors must notice (lock
+    // free, no final file), rebuild once, and serve them all. Requests already streaming the dead
+    // builder's file are cut by design (the scale-out test covers them).
+    await Bun.sleep(300);
+    killedAt = performance.now();
+    await a.kill9();
     const waiting = Array.from({ length: R }, async (_, i) => {
       const r = await get(`${others[i % others.length]!.api}/subtree_data/${st.hex}`, st, i);
       lat.push(performance.now() - killedAt);
       if (r.headersAt !== undefined && r.headersAt < killedAt) startedBeforeKill++;
       return r;
     });
-    await Bun.sleep(500);
-    killedAt = performance.now();
-    await a.kill9();
     return Promise.all(waiting);
   });
+  await origin;
   const done = performance.now();
   const r = row("kill -9 builder", rs.length, result, (await builds(others)) - before, done - t0, lat, peakMiB);
   return { ...r, recoveryS: (done - killedAt) / 1000, startedBeforeKill };
@@ -238,7 +236,19 @@ try {
   const rs = await Promise.all(Array.from({ length: N }, () => startReplica({ txstore, blobDir: dir })));
   started.push(...rs);
   const scaled = await storm(rs, s2, "scaled");
-  const kill = await killRun(rs, s3);
+  await Promise.all(rs.map((r) => r.stop()));
+  const slow = await Promise.all(
+    Array.from({ length: N }, () =>
+      startReplica({
+        txstore,
+        blobDir: dir,
+        entry: join(import.meta.dir, "../apps/asset-server/src/server/scale-out/testing/slow-replica.ts"),
+        env: { SUBTREEKIT_TEST_TX_DELAY_MS: "100", asset_subtreeDataStreamingChunkSize: "2000" },
+      }),
+    ),
+  );
+  started.push(...slow);
+  const kill = await killRun(slow, s3);
 
   const rows = [base, scaled, kill];
   const head = [
