@@ -242,7 +242,7 @@ try {
       startReplica({
         txstore,
         blobDir: dir,
-        entry: join(import.meta.dir, "../apps/asset-server/src/server/scale-out/testing/slow-replica.ts"),
+        entry: join(import.meta.dir, "../apps/asset-server/src/testing/slow-serve.ts"),
         env: { SUBTREEKIT_TEST_TX_DELAY_MS: "100", asset_subtreeDataStreamingChunkSize: "2000" },
       }),
     ),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { REPO_ROOT } from "@subtreekit/testkit";
 import { subtreeDataFiles } from "./testing/files.ts";
 import { CREATED, metricSum, metricsText } from "./testing/metrics.ts";
 import { fetchNodes, fetchVerified, gatedBody, verifyBody } from "./testing/peer.ts";
@@ -20,8 +21,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "faults-kill9-"));
   blobs = join(dir, "blobs");
   env = { txstore: `sqlite://${join(dir, "tx.sqlite")}`, subtreestore: `file://${blobs}` };
-  // 20000 txs × 2000 B ≈ 40 MB: far more than a stalled client's socket buffers can absorb, so a
-  // build held by a client that stopped reading is really in the middle.
+  // 20000 txs × 2000 B ≈ 40 MB. Builds write at the tx store's pace whatever their clients do, so
+  // the first server delays every tx store batch (a fake delay, SLOW below) to be mid-build at the kill.
   const seeded = seedBlock({ ...env, subtrees: 1, txs: 20_000, txBytes: 2000, seed: 91 });
   hash = seeded.subtrees[0] as string;
 }, 60_000);
@@ -31,9 +32,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("kill -9 mid-build: readers see a truncated transfer, no partial final file, temp swept at restart, the next request builds again and a retrying peer succeeds", async () => {
+/** `serve` with each tx store batch of 500 txs delayed 200 ms: the 40 MB build takes ~8 s. */
+const SLOW = {
+  cmd: [process.execPath, join(REPO_ROOT, "apps/asset-server/src/testing/slow-serve.ts")],
+  env: { SUBTREEKIT_TEST_TX_DELAY_MS: "200", asset_subtreeDataStreamingChunkSize: "500" },
+};
+
+test("kill -9 mid-build (tx store slowed by a fake delay): readers see a truncated transfer, no partial final file, temp swept at restart, the next request builds again and a retrying peer succeeds", async () => {
   const port = freePort();
-  server = await startServer({ cwd: dir, env, port });
+  server = await startServer({ cwd: dir, env: { ...env, ...SLOW.env }, port, cmd: SLOW.cmd });
   const nodes = await fetchNodes(server.api, hash);
   expect(nodes.length).toBe(20_000);
 

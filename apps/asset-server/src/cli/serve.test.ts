@@ -6,6 +6,7 @@ import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { seedSubtree } from "../testing/fixtures.ts";
 
 const MAIN = join(import.meta.dir, "..", "main.ts");
+const SLOW_SERVE = join(import.meta.dir, "..", "testing", "slow-serve.ts");
 const dir = mkdtempSync(join(tmpdir(), "asset-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -18,8 +19,8 @@ const env = {
 };
 
 /** Starts `subtreekit-asset serve` as a child process and waits for its "listening" log line. */
-async function startChild(extraEnv: Record<string, string> = {}) {
-  const child = Bun.spawn(["bun", MAIN, "serve"], {
+async function startChild(extraEnv: Record<string, string> = {}, entry: string[] = [MAIN, "serve"]) {
+  const child = Bun.spawn(["bun", ...entry], {
     env: { ...env, ...extraEnv },
     stdout: "pipe",
     stderr: "pipe",
@@ -44,7 +45,7 @@ async function startChild(extraEnv: Record<string, string> = {}) {
 }
 
 describe("serve (child process)", () => {
-  test("kill -9 mid-build leaves no final file; restart sweeps the temp file, rebuilds, and SIGTERM exits 0", async () => {
+  test("kill -9 mid-build (tx store slowed by a fake delay) leaves no final file; restart sweeps the temp file, rebuilds, and SIGTERM exits 0", async () => {
     const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
     const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
     const st = await seedSubtree({ blobs, txs }, 30_000, { txSize: 500 });
@@ -52,7 +53,8 @@ describe("serve (child process)", () => {
     const files = () =>
       readdirSync(dirname(blobs.path(st.hash, "subtreeData"))).filter((f) => f.includes(".subtreeData"));
 
-    const first = await startChild();
+    // Builds write at the tx store's pace, not the client's: delay each batch so the kill lands mid-build.
+    const first = await startChild({ SUBTREEKIT_TEST_TX_DELAY_MS: "200" }, [SLOW_SERVE]);
     const res = await fetch(`${first.url}/api/v1/subtree_data/${st.hex}`);
     expect(res.status).toBe(200);
     await res.body!.getReader().read();

@@ -19,7 +19,7 @@ const CREATED = "teranode_asset_repository_subtree_data_created_total";
 const TXS = 100_000;
 // Builds write at the tx store's pace, whatever the clients do: replicas here delay every tx store
 // batch (a fake delay) so a build lasts seconds and a kill lands mid-build on any machine.
-const SLOW_REPLICA = join(import.meta.dir, "testing/slow-replica.ts");
+const SLOW_REPLICA = join(import.meta.dir, "../../testing/slow-serve.ts");
 const REPLICA_ENV = { SUBTREEKIT_TEST_TX_DELAY_MS: "150", asset_subtreeDataStreamingChunkSize: "2000" };
 
 const schema = `scaleout_${process.pid}_${Date.now().toString(36)}`;
