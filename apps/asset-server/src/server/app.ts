@@ -27,7 +27,9 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
     // Streamed 200s write their own line when the body ends; everything else is over now.
     if (!(log.deferred && c.res.status === 200)) {
       const len = c.res.headers.get("content-length");
-      log.end(c.res.status, len === null ? undefined : Number(len), c.res.status >= 400 ? "error" : log.outcome);
+      // A capacity 503 keeps its "rejected" outcome (as on the fast path: create.ts).
+      const failed = c.res.status >= 400 && log.outcome !== "rejected";
+      log.end(c.res.status, len === null ? undefined : Number(len), failed ? "error" : log.outcome);
     }
   });
   app.onError((err, c) => {

@@ -10,6 +10,7 @@ import type { BuildCoordinator } from "./scale-out/coordinator.ts";
 import type { AssetSettings } from "./settings.ts";
 import { ActiveStreams } from "./stream-response.ts";
 import { BuildAbortedError, ShutdownError } from "./subtree-data/build-errors.ts";
+import { fastRejection } from "./subtree-data/fast-reject.ts";
 
 export interface CreateAssetServerOptions {
   settings: AssetSettings;
@@ -97,12 +98,19 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
       await height.scan();
       const scanMs = options.heightScanMs ?? 30_000;
       if (scanMs > 0) height.start(scanMs);
+      // The repeat 503 of a full create cap skips hono (see `fastRejection`); Bun's native
+      // router picks the route, every other request and outcome goes through the app.
+      const reject = fastRejection(ctx);
+      const route = `${settings.asset_apiPrefix.replace(/\/+$/, "")}/subtree_data/:hash`;
       const server = Bun.serve({
         port,
         hostname,
         // A slow but reading client keeps the socket active; one that stops reading for this
         // long is cut, which cancels its body and cleans up its build like any disconnect.
         idleTimeout: Math.min(255, settings.asset_idle_timeout_s),
+        routes: {
+          [route]: { GET: (req: Bun.BunRequest<string>) => reject(req, req.params.hash ?? "") ?? app.fetch(req) },
+        },
         fetch,
       });
       running = {

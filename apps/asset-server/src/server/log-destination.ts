@@ -7,8 +7,9 @@ import { writeSync } from "node:fs";
  * synchronously, so nothing is pending at exit once `flush()` ran.
  */
 export class BatchedStdout {
-  #parts: string[] = [];
-  #length = 0;
+  // One string grown by `+=`: the engine keeps it as a rope until the write flattens it once,
+  // cheaper than an array joined at flush (join + string→bytes was ~25% of a logged 503's CPU).
+  #text = "";
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -18,9 +19,8 @@ export class BatchedStdout {
   ) {}
 
   write(line: string): void {
-    this.#parts.push(line);
-    this.#length += line.length;
-    if (this.#length >= this.maxChars) this.flush();
+    this.#text += line;
+    if (this.#text.length >= this.maxChars) this.flush();
     else if (!this.#timer) {
       this.#timer = setTimeout(() => this.flush(), this.maxDelayMs);
       this.#timer.unref?.();
@@ -30,10 +30,9 @@ export class BatchedStdout {
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#parts.length === 0) return;
-    const text = this.#parts.join("");
-    this.#parts = [];
-    this.#length = 0;
+    if (this.#text.length === 0) return;
+    const text = this.#text;
+    this.#text = "";
     try {
       writeSync(this.fd, text);
     } catch {

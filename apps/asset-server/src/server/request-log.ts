@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { writeRequestLine } from "./logger.ts";
 
 /**
  * One log line per request, written when the response is really over: at once for a
@@ -28,17 +29,33 @@ export class RequestLog {
   end(status: number, bytes: number | undefined, outcome = this.outcome, error?: unknown): void {
     if (this.#written) return;
     this.#written = true;
-    const line = {
-      method: this.method,
-      path: this.path,
-      status,
-      bytes,
-      durationMs: Math.round((performance.now() - this.#start) * 10) / 10,
-      outcome,
-      ...(error ? { err: error instanceof Error ? error.message : String(error) } : {}),
-    };
-    // 503s are admission control working as designed (info); 500s and aborted streams are not.
-    if ((status >= 500 && status !== 503) || outcome === "failed") this.logger.warn(line, "request");
-    else this.logger.info(line, "request");
+    logRequest(this.logger, this.method, this.path, status, bytes, this.#start, outcome, error);
   }
+}
+
+/**
+ * The request line: `method, path, status, bytes, durationMs, outcome[, err]`. 503s are admission
+ * control working as designed (info); 500s and aborted streams are not (warn).
+ */
+export function logRequest(
+  logger: Logger,
+  method: string,
+  path: string,
+  status: number,
+  bytes: number | undefined,
+  start: number,
+  outcome: string,
+  error?: unknown,
+): void {
+  const durationMs = Math.round((performance.now() - start) * 10) / 10;
+  const level = (status >= 500 && status !== 503) || outcome === "failed" ? 40 : 30;
+  const err = error ? (error instanceof Error ? error.message : String(error)) : undefined;
+  const fields =
+    `"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status}` +
+    `${bytes === undefined ? "" : `,"bytes":${bytes}`},"durationMs":${durationMs},"outcome":${JSON.stringify(outcome)}` +
+    `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}`;
+  if (writeRequestLine(logger, level, fields)) return;
+  const line = { method, path, status, bytes, durationMs, outcome, ...(err === undefined ? {} : { err }) };
+  if (level === 40) logger.warn(line, "request");
+  else logger.info(line, "request");
 }
