@@ -11,17 +11,23 @@ const destination = new BatchedStdout(1);
 process.on("exit", () => destination.flush());
 
 const SERVICE = "asset-server";
-/** Loggers made by `createLogger`, whose line shape is known: request lines may skip pino. */
-const ours = new WeakSet<Logger>();
 
-export function createLogger(level: string): Logger {
+/** Where lines go: stdout (batched) unless a test captures them. */
+export interface LineSink {
+  write(line: string): void;
+}
+
+/** Loggers made by `createLogger`, whose line shape is known: request lines may skip pino. */
+const ours = new WeakMap<Logger, LineSink>();
+
+export function createLogger(level: string, sink: LineSink = destination): Logger {
   const logger = pino(
     // Epoch-ms timestamps (pino's default): formatting an ISO date per line was a measurable
     // part of a rejected request's cost.
     { level, base: { service: SERVICE } },
-    destination,
+    sink,
   );
-  ours.add(logger);
+  ours.set(logger, sink);
   return logger;
 }
 
@@ -33,9 +39,10 @@ export function createLogger(level: string): Logger {
  * under Bun, whose `hasSubscribers` is never `false`).
  */
 export function writeRequestLine(logger: Logger, level: 30 | 40, fields: string): boolean {
-  if (!ours.has(logger)) return false;
+  const sink = ours.get(logger);
+  if (!sink) return false;
   if (logger.levelVal > level) return true;
-  destination.write(`{"level":${level},"time":${Date.now()},"service":"${SERVICE}",${fields},"msg":"request"}\n`);
+  sink.write(`{"level":${level},"time":${Date.now()},"service":"${SERVICE}",${fields},"msg":"request"}\n`);
   return true;
 }
 
