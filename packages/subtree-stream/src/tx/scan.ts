@@ -94,9 +94,14 @@ export function scanTx(
   layout.firstInput = p;
   for (let i = 0; i < nIn; i++) {
     p += 36;
-    const scriptLen = varintAt(buf, p, limit, base);
-    if (scriptLen < 0) return more(layout, p + 1, maxEnd, base, index, start);
-    p = varEnd + scriptLen + 4;
+    // One-byte script length (nearly every script): inline, no varint call.
+    const len = p < limit ? (buf[p] as number) : 0xff;
+    if (len < 0xfd) p += 1 + len + 4;
+    else {
+      const scriptLen = varintAt(buf, p, limit, base);
+      if (scriptLen < 0) return more(layout, p + 1, maxEnd, base, index, start);
+      p = varEnd + scriptLen + 4;
+    }
     if (p > maxEnd) throw tooLarge(start, maxTxBytes, base, index);
     if (extended) {
       const from = p;
@@ -117,9 +122,13 @@ export function scanTx(
   layout.outputCount = nOut;
   for (let i = 0; i < nOut; i++) {
     p += 8;
-    const scriptLen = varintAt(buf, p, limit, base);
-    if (scriptLen < 0) return more(layout, p + 1, maxEnd, base, index, start);
-    p = varEnd + scriptLen;
+    const len = p < limit ? (buf[p] as number) : 0xff;
+    if (len < 0xfd) p += 1 + len;
+    else {
+      const scriptLen = varintAt(buf, p, limit, base);
+      if (scriptLen < 0) return more(layout, p + 1, maxEnd, base, index, start);
+      p = varEnd + scriptLen;
+    }
     if (p > maxEnd) throw tooLarge(start, maxTxBytes, base, index);
   }
   p += 4;
