@@ -51,11 +51,19 @@ export function logRequest(
   const level = (status >= 500 && status !== 503) || outcome === "failed" ? 40 : 30;
   const err = error ? (error instanceof Error ? error.message : String(error)) : undefined;
   const fields =
-    `"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status}` +
-    `${bytes === undefined ? "" : `,"bytes":${bytes}`},"durationMs":${durationMs},"outcome":${JSON.stringify(outcome)}` +
+    `"method":${jsonString(method)},"path":${jsonString(path)},"status":${status}` +
+    `${bytes === undefined ? "" : `,"bytes":${bytes}`},"durationMs":${durationMs},"outcome":${jsonString(outcome)}` +
     `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}`;
   if (writeRequestLine(logger, level, fields)) return;
   const line = { method, path, status, bytes, durationMs, outcome, ...(err === undefined ? {} : { err }) };
   if (level === 40) logger.warn(line, "request");
   else logger.info(line, "request");
+}
+
+/** Characters a JSON string may hold as they are (no quote, backslash, control or lone surrogate). */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** `JSON.stringify` of a string, skipped for the common plain path (it was ~10% of a logged 503). */
+function jsonString(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
 }

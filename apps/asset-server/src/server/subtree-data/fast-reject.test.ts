@@ -136,8 +136,9 @@ test("a hand-rolled request line parses to what pino prints for the same fields"
     logRequest(logger, "GET", '/a"b\\c', 503, 139, start, "rejected");
     logRequest(logger, "GET", "/x", 500, undefined, start, "error", new Error('bad "thing"\n'));
     logRequest(logger, "GET", "/y", 200, 10, start, "failed");
+    logRequest(logger, "GET", "/ctl\u0001/\ud800/é", 404, 2, start, "error");
   }
-  expect(ours.length).toBe(3);
+  expect(ours.length).toBe(4);
   expect(ours.every((l) => l.endsWith("}\n") && !l.slice(0, -1).includes("\n"))).toBe(true);
   const strip = (l: string) => {
     const { time, durationMs, ...rest } = JSON.parse(l) as Record<string, unknown>;

@@ -20,6 +20,8 @@ const HEX_64 = /^[0-9a-fA-F]{64}$/;
  * ```
  */
 export function fastRejection(ctx: ServerContext): (req: Request, raw: string) => Response | undefined {
+  // The route's own path: `req.url` (a new string per read) showed as 8% of a rejection.
+  const routePath = `${ctx.settings.asset_apiPrefix.replace(/\/+$/, "")}/subtree_data/`;
   return (req, raw) => {
     if (ctx.closing || ctx.coordinator || ctx.createSem.available !== 0) return undefined;
     const start = performance.now();
@@ -28,11 +30,7 @@ export function fastRejection(ctx: ServerContext): (req: Request, raw: string) =
     if (hex === undefined || ctx.builds.has(hex) || !recentlyRejected(ctx, hex)) return undefined;
     const res = rejectAtCapacity(ctx, hex);
     ctx.metrics.http("get_subtree_data", 503, "Service Unavailable");
-    const url = req.url;
-    const at = url.indexOf("/", url.indexOf("//") + 2);
-    const query = url.indexOf("?", at);
-    const path = query < 0 ? url.slice(at) : url.slice(at, query);
-    logRequest(ctx.logger, "GET", path, 503, BODY_BYTES, start, "rejected");
+    logRequest(ctx.logger, req.method, routePath + raw, 503, BODY_BYTES, start, "rejected");
     return res;
   };
 }
