@@ -32,8 +32,8 @@ export function createLogger(level: string, sink: LineSink = destination): Logge
 }
 
 /**
- * Writes one pre-serialised request line (the fields between the braces, no `time`/`level`)
- * for a logger made by `createLogger`, exactly as pino would print it, or returns false (any
+ * Writes one pre-serialised request line (the fields between the braces, no `time`/`level`;
+ * the caller checked the level) for a logger made by `createLogger`, exactly as pino would print it, or returns false (any
  * other logger: the caller logs through pino). pino's `info(obj)` cost ~20% of a rejected
  * request in a 503-storm profile (object walk, and a diagnostics-channel trace on every line
  * under Bun, whose `hasSubscribers` is never `false`).
@@ -41,7 +41,6 @@ export function createLogger(level: string, sink: LineSink = destination): Logge
 export function writeRequestLine(logger: Logger, level: 30 | 40, fields: string): boolean {
   const sink = ours.get(logger);
   if (!sink) return false;
-  if (logger.levelVal > level) return true;
   sink.write(`{"level":${level},"time":${Date.now()},"service":"${SERVICE}",${fields},"msg":"request"}\n`);
   return true;
 }

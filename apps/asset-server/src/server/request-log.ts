@@ -47,8 +47,9 @@ export function logRequest(
   outcome: string,
   error?: unknown,
 ): void {
-  const durationMs = Math.round((performance.now() - start) * 10) / 10;
   const level = (status >= 500 && status !== 503) || outcome === "failed" ? 40 : 30;
+  if (logger.levelVal > level) return; // filtered out (pino would drop it too): build nothing
+  const durationMs = Math.round((performance.now() - start) * 10) / 10;
   const err = error ? (error instanceof Error ? error.message : String(error)) : undefined;
   const fields =
     `"method":${jsonString(method)},"path":${jsonString(path)},"status":${status}` +
