@@ -1,17 +1,6 @@
-/**
- * mulberry32: a tiny seeded PRNG, so the same `--seed` gives every run the same peers, the same
- * subtree choices and the same slow readers — both runs of one invocation face identical load.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (one copy, in testkit): the same `--seed` gives every run the same peers, the same
+// subtree choices and the same slow readers — both runs of one invocation face identical load.
+export { mulberry32 } from "../../packages/testkit/src/random.ts";
 
 /**
  * Zipf sampler over ranks 0..n-1: P(k) ∝ 1 / (k+1)^s. With s ≈ 1 a handful of ranks take most

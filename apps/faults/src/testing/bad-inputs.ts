@@ -1,20 +1,10 @@
+import { mulberry32 as prng } from "@subtreekit/testkit";
+
 /** One malformed request of the sweep. */
 export interface BadRequest {
   method: string;
   path: string;
   body?: Uint8Array<ArrayBuffer>;
-}
-
-/** mulberry32: seeded, so a failing request can be regenerated from the seed and its index. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HEX = "0123456789abcdef";

@@ -1,5 +1,8 @@
 import type { Server } from "bun";
 
+/** Deterministic uniform [0, 1) (mulberry32), so statistical tests never flake. */
+export { mulberry32 as seededRandom } from "@subtreekit/testkit";
+
 /** What a test server saw. */
 export interface Seen {
   count: number;
@@ -50,16 +53,4 @@ export function fakeSleep() {
     sleeps.push(ms);
   };
   return { sleeps, sleep };
-}
-
-/** Deterministic uniform [0, 1) (mulberry32), so statistical tests never flake. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

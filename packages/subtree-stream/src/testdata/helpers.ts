@@ -2,6 +2,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireVectors } from "@subtreekit/testkit";
+
+/** Seeded PRNG (mulberry32) so fuzz failures reproduce. */
+export { mulberry32 as rng } from "@subtreekit/testkit";
+
 import { fromHex } from "../hash.ts";
 
 /** The vectors folder, or undefined (tests skip) — throws under CI. */
@@ -16,18 +20,6 @@ export function vec(rel: string, hex = false): Uint8Array {
 // biome-ignore lint/suspicious/noExplicitAny: facts.json is free-form JSON
 export function facts(): any {
   return JSON.parse(readFileSync(join(VEC as string, "facts.json"), "utf8"));
-}
-
-/** mulberry32: small seeded PRNG so fuzz failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A stream of `bytes` cut at the given sorted offsets (each chunk a fresh copy). */
