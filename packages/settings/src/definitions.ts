@@ -83,6 +83,14 @@ export const definitions = {
     meaning: "Retry-After seconds sent with a 503.",
     reference: "none: hard-coded `Retry-After: 1`",
   }),
+  asset_subtree_data_retry_after_max_s: def({
+    schema: integer(0),
+    default: "5",
+    type: "integer ≥ 0 (s)",
+    meaning:
+      "Largest Retry-After of a full-cap 503: the hint grows to when a permit is expected free for that subtree; ≤ asset_subtree_data_retry_after_s sends that constant.",
+    reference: "none (reference peers ignore a Retry-After above their 5 s backoff ceiling)",
+  }),
   asset_subtree_data_finish_on_disconnect: def({
     schema: boolean(),
     default: "false",

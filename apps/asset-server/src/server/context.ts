@@ -8,6 +8,7 @@ import type { BuildCoordinator } from "./scale-out/coordinator.ts";
 import { type AssetSettings, capacityOf } from "./settings.ts";
 import type { ActiveStreams } from "./stream-response.ts";
 import type { BuildSlot } from "./subtree-data/build-slot.ts";
+import type { RetrySchedule } from "./subtree-data/retry-schedule.ts";
 
 /** Everything a route needs; one per server. */
 export interface ServerContext {
@@ -20,6 +21,8 @@ export interface ServerContext {
   readonly readerSem: Semaphore;
   /** Builds in flight in this process, by display hash (lower case). */
   readonly builds: Map<string, BuildSlot>;
+  /** Retry-After of a full-cap 503: when a permit is expected free for that subtree. */
+  readonly retry: RetrySchedule;
   readonly metrics: AssetMetrics;
   readonly logger: Logger;
   readonly active: ActiveStreams;

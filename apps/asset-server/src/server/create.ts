@@ -11,6 +11,7 @@ import type { AssetSettings } from "./settings.ts";
 import { ActiveStreams } from "./stream-response.ts";
 import { BuildAbortedError, ShutdownError } from "./subtree-data/build-errors.ts";
 import { fastRejection } from "./subtree-data/fast-reject.ts";
+import { RetrySchedule } from "./subtree-data/retry-schedule.ts";
 
 export interface CreateAssetServerOptions {
   settings: AssetSettings;
@@ -78,6 +79,11 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     createSem,
     readerSem,
     builds,
+    retry: new RetrySchedule({
+      cap: createSem.capacity,
+      minS: settings.asset_subtree_data_retry_after_s,
+      maxS: settings.asset_subtree_data_retry_after_max_s,
+    }),
     metrics,
     logger,
     active: new ActiveStreams(),

@@ -123,26 +123,26 @@ function subtreeTypeOf(dataPath: string): BlobType | undefined {
 /**
  * The 503 of a full create cap, built without an Error object (no stack capture): a storm of
  * rejected requests must cost little more than a constant 503 (the whole point of rejecting).
- * The headers are built once per server: copying a `Headers` into a Response costs about half
- * of converting a plain object.
+ * `Retry-After` comes from the server's retry schedule (when a permit is expected free for this
+ * subtree); the headers are built once per value: copying a `Headers` into a Response costs about
+ * half of converting a plain object.
  */
 export function rejectAtCapacity(ctx: ServerContext, hex: string): Response {
   return new Response(
     `{"message":"on-demand subtree data creation at capacity for ${hex}; retry later"}`,
-    rejectInit(ctx),
+    rejectInit(ctx, ctx.retry.retryAfterS(hex)),
   );
 }
 
-const rejectInits = new WeakMap<ServerContext, ResponseInit>();
+const rejectInits = new WeakMap<ServerContext, Map<number, ResponseInit>>();
 
-function rejectInit(ctx: ServerContext): ResponseInit {
-  let init = rejectInits.get(ctx);
+function rejectInit(ctx: ServerContext, retryAfterS: number): ResponseInit {
+  let inits = rejectInits.get(ctx);
+  if (!inits) rejectInits.set(ctx, (inits = new Map()));
+  let init = inits.get(retryAfterS);
   if (!init) {
-    const headers = new Headers({
-      "content-type": "application/json",
-      "retry-after": String(ctx.settings.asset_subtree_data_retry_after_s),
-    });
-    rejectInits.set(ctx, (init = { status: 503, headers }));
+    const headers = new Headers({ "content-type": "application/json", "retry-after": String(retryAfterS) });
+    inits.set(retryAfterS, (init = { status: 503, headers }));
   }
   return init;
 }

@@ -60,6 +60,7 @@ export async function originateBuild(
     // published it would be an orphan. Awaited before the permit is released.
     afterAbort: () => removeOrphanDah(ctx.blobs.path(hash, "subtreeData")),
     onSettled: (out) => {
+      ctx.retry.ended(hex, out.ok);
       // After commit (or abort): a replica that takes the lock next finds the final file.
       void lease?.release();
       if (ctx.builds.get(hex) === slot) ctx.builds.delete(hex);
@@ -74,6 +75,7 @@ export async function originateBuild(
     },
   });
   slot.started(build);
+  ctx.retry.started(hex);
   const leave = build.join("origin");
   log.outcome = "built";
   log.defer();

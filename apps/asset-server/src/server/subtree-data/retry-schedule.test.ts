@@ -1,0 +1,92 @@
+import { describe, expect, test } from "bun:test";
+import { RetrySchedule } from "./retry-schedule.ts";
+
+/** A schedule on a clock the test moves by hand. */
+function scheduleAt(o: { cap: number; minS?: number; maxS?: number }) {
+  const clock = { t: 0 };
+  const s = new RetrySchedule({ cap: o.cap, minS: o.minS ?? 1, maxS: o.maxS ?? 30, now: () => clock.t });
+  return { s, clock };
+}
+
+/** One build of `ms` that ended: the schedule now knows how long builds take. */
+function learn(s: RetrySchedule, clock: { t: number }, ms: number): void {
+  s.started("learn");
+  clock.t += ms;
+  s.ended("learn", true);
+}
+
+describe("RetrySchedule", () => {
+  test("before any build finished it sends the minimum, as the reference's constant", () => {
+    const { s } = scheduleAt({ cap: 2, minS: 1 });
+    s.started("a");
+    expect(s.retryAfterS("x")).toBe(1);
+    expect(s.retryAfterS("y")).toBe(1);
+  });
+
+  test("distinct rejected subtrees get successive slots, spaced by build time ÷ cap; one subtree keeps its slot", () => {
+    const { s, clock } = scheduleAt({ cap: 2 });
+    learn(s, clock, 4000); // average build: 4 s
+    const t0 = clock.t;
+    s.started("a");
+    clock.t = t0 + 1000;
+    s.started("b"); // a ends ~t0+4000, b ~t0+5000
+    clock.t = t0 + 2000;
+    expect(s.retryAfterS("x")).toBe(2); // a's expected end
+    expect(s.retryAfterS("y")).toBe(4); // + 4 s ÷ 2 permits
+    expect(s.retryAfterS("z")).toBe(6);
+    // Another peer of x, 500 ms later: the same slot, not the back of the queue.
+    clock.t = t0 + 2500;
+    expect(s.retryAfterS("x")).toBe(2);
+    expect(s.retryAfterS("y")).toBe(4);
+  });
+
+  test("a subtree back at its slot that still meets a full cap goes ahead of new ones", () => {
+    const { s, clock } = scheduleAt({ cap: 1 });
+    learn(s, clock, 3000);
+    const t0 = clock.t;
+    s.started("a");
+    expect(s.retryAfterS("x")).toBe(3);
+    expect(s.retryAfterS("y")).toBe(6);
+    // a overran: x comes back at its slot and is rejected again.
+    clock.t = t0 + 3000;
+    expect(s.retryAfterS("x")).toBe(1); // the soonest a permit can free, not behind y
+    expect(s.retryAfterS("new")).toBe(6); // new subtrees still queue behind y's slot: t0 + 9 s
+  });
+
+  test("the hint is clamped to maxS but the slot is kept: coming back early gets the rest", () => {
+    const { s, clock } = scheduleAt({ cap: 1, maxS: 5 });
+    learn(s, clock, 4000);
+    s.started("a");
+    expect(s.retryAfterS("x")).toBe(4);
+    expect(s.retryAfterS("y")).toBe(5); // slot at 8 s, clamped
+    clock.t += 5000;
+    expect(s.retryAfterS("y")).toBe(3); // 8 s − 5 s
+  });
+
+  test("a start uses the slot up; a failed build does not teach the average", () => {
+    const { s, clock } = scheduleAt({ cap: 1 });
+    learn(s, clock, 2000);
+    expect(s.buildMs).toBe(2000);
+    s.started("a");
+    clock.t += 100_000;
+    s.ended("a", false);
+    expect(s.buildMs).toBe(2000);
+    s.started("b");
+    clock.t += 1000;
+    s.ended("b", true);
+    expect(s.buildMs).toBeCloseTo(2000 + 0.3 * (1000 - 2000));
+    s.started("c"); // average now 1.7 s
+    expect(s.retryAfterS("x")).toBe(2); // slot at c's end, 1.7 s
+    s.started("x"); // x won a permit: its slot is gone
+    s.ended("x", true); // in 0 ms: average 1.19 s
+    // Asked again, x is a new subtree behind the slot given out (1.7 s + 1.7 s), not back at 1.7 s.
+    expect(s.retryAfterS("x")).toBe(4);
+  });
+
+  test("maxS ≤ minS turns it off: always the constant", () => {
+    const { s, clock } = scheduleAt({ cap: 1, minS: 2, maxS: 0 });
+    learn(s, clock, 10_000);
+    s.started("a");
+    for (const h of ["x", "y", "z", "x"]) expect(s.retryAfterS(h)).toBe(2);
+  });
+});
