@@ -120,7 +120,10 @@ export class TxSplitter {
   bytes(): Uint8Array {
     if (this.view) return this.view;
     const { start, end } = this.layout;
-    this.view = this.inBuf ? this.data.slice(start, end) : this.data.subarray(start, end);
+    const d = this.data;
+    // The constructor, not `subarray`: subarray looks up the species constructor on every call,
+    // about twice the cost of the view itself (~30 ns of ~300 ns per 250-byte tx, hash included).
+    this.view = this.inBuf ? d.slice(start, end) : new Uint8Array(d.buffer, d.byteOffset + start, end - start);
     return this.view;
   }
 
