@@ -1,5 +1,6 @@
 import {
   isCoinbasePlaceholder,
+  parseTx,
   readSubtreeDataBatches,
   SubtreeLengthMismatchError,
   toDisplayHex,
@@ -7,6 +8,7 @@ import {
   txFee,
 } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
+import { ByteRuns } from "./byte-runs.ts";
 import type { StagedSubtree } from "./staged.ts";
 import { classifyStreamError } from "./stream-errors.ts";
 
@@ -47,28 +49,33 @@ export async function verifyDataStream(
   try {
     if (!body)
       throw new VerificationError("MALFORMED", `${o.peer}: subtree ${o.subtree}: empty subtree_data body`, where);
+    const runs = new ByteRuns();
     for await (const batch of readSubtreeDataBatches(body, o.nodes, { signal: o.signal, maxTxBytes: o.maxTxBytes })) {
-      const keep: Uint8Array[] = [];
       let batchBytes = 0;
       for (const tx of batch) {
-        batchBytes += tx.bytes.length;
+        const b = tx.bytes;
+        batchBytes += b.length;
         if (tx.index === 0 && placeholder) continue; // the coinbase in the placeholder's slot
-        keep.push(tx.bytes);
-        const standard = tx.extended ? toStandardBytes(tx.bytes) : tx.bytes;
-        const fee = tx.extended ? txFee(tx.bytes) : undefined;
-        o.staged.sizes[tx.index] = standard.length;
-        o.staged.fees[tx.index] = Math.max(0, fee ?? 0);
-        if (!o.known[tx.index])
-          o.staged.txs.push({
-            hash: tx.txid,
-            standard,
-            extended: tx.extended ? tx.bytes : undefined,
-            fee,
-            size: standard.length,
-          });
+        if (o.sink) runs.add(b);
+        if (tx.extended) {
+          const parsed = parseTx(b); // once, for both: each would parse the tx again
+          const standard = toStandardBytes(parsed);
+          const fee = txFee(parsed);
+          o.staged.sizes[tx.index] = standard.length;
+          o.staged.fees[tx.index] = Math.max(0, fee ?? 0);
+          if (!o.known[tx.index])
+            o.staged.txs.push({ hash: tx.txid, standard, extended: b, fee, size: standard.length });
+        } else {
+          // a standard tx is its own standard form: no copy; its fee is unknown (fees start at 0)
+          o.staged.sizes[tx.index] = b.length;
+          if (!o.known[tx.index])
+            o.staged.txs.push({ hash: tx.txid, standard: b, extended: undefined, fee: undefined, size: b.length });
+        }
         next = tx.index + 1;
       }
-      if (o.sink && keep.length > 0) await o.sink(keep.length === 1 ? keep[0]! : Buffer.concat(keep));
+      // the batch's txs lie back to back in the body chunk: write that range, not a concatenated copy
+      if (o.sink) for (let k = 0; k < runs.count; k++) await o.sink(runs.take(k));
+      runs.clear();
       bytes += batchBytes;
       txs += batch.length;
       o.onProgress?.(batch.length, batchBytes);
