@@ -8,20 +8,26 @@
 //              (Bun.file): verification (sha256d per tx) is the only thing that can be slower
 //   on-demand  the server builds the subtree_data from its SQLite tx store for each request (the
 //              file is deleted between trials): the usual case for a new subtree
-// Rows (each the best of TRIALS; ratio = curl seconds ÷ ours, so 1.0 = as fast as curl):
+// Rows (ratio = curl seconds ÷ ours, so 1.0 = as fast as curl):
 //   curl            curl -o /dev/null (baseline)
-//   sha256d only    the txids of the same txs hashed from memory on one thread: the ceiling of
-//                   any single-threaded verifier, to read the verify+tee row against
+//   fetch, read     GET through fetchWithRetry, every body chunk read and dropped: what Bun's
+//                   fetch costs before any verification (fresh buffers, page faults)
 //   verify+tee      GET through fetchWithRetry, every tx parsed and sha256d-checked against its
 //                   node, verified bytes written to an atomic file sink (then discarded)
+//   sha256d only    the txids of the same txs hashed from memory on one thread: the ceiling of
+//                   any single-threaded verifier, to read the verify+tee row against
 //   validate (e2e)  validateSubtree into fresh SQLite + file stores: nodes, has() of every
 //                   node, stream + verify + stage, one putTxs of all txs, commit (informational)
 //
+// The machine is shared and noisy, so the rows of one scenario run interleaved: each round runs
+// every row once, and a round's ratio compares rows timed within seconds of each other. Printed:
+// best and median seconds, the ratio of the bests, the median of the per-round ratios, and the
+// validator process's CPU seconds (user + system, all threads; median) for the in-process rows.
 // The server runs in its own process, so it does not share the validator's event loop.
 //
-//   bun bench/validator-throughput.ts [txs=1000000] [trials=3] [e2e=1] [ondemand=1]
+//   bun bench/validator-throughput.ts [txs=1000000] [trials=5] [e2e=1] [ondemand=1]
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 const [mode, arg] = process.argv.slice(2);
@@ -62,7 +68,7 @@ function makeTxs(n: number): { data: Uint8Array; nodes: Uint8Array } {
 
 async function main() {
   const n = Number(process.argv[2] ?? 1_000_000);
-  const trials = Number(process.argv[3] ?? 3);
+  const trials = Number(process.argv[3] ?? 5);
   const e2e = (process.argv[4] ?? "1") !== "0";
   const onDemand = (process.argv[5] ?? "1") !== "0";
   const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
@@ -110,17 +116,48 @@ async function main() {
     const api = `http://127.0.0.1:${/PORT (\d+)/.exec(out)![1]}/api/v1`;
     const url = `${api}/subtree_data/${hex}`;
 
-    const best = async (name: string, fn: () => Promise<number>, before?: () => Promise<unknown>) => {
-      let min = Number.POSITIVE_INFINITY;
+    interface Row {
+      name: string;
+      run: () => Promise<number>;
+      before?: () => Promise<unknown>;
+      /** Runs in this process: its CPU time is the validator's. */
+      cpu?: boolean;
+    }
+    interface Timing {
+      s: number[];
+      cpu: number[];
+    }
+    const median = (xs: number[]) => {
+      const a = [...xs].sort((x, y) => x - y);
+      const m = a.length >> 1;
+      return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+    };
+    // every round runs each row once; rows[0] is the round's baseline
+    const rounds = async (rows: Row[]) => {
+      const t = rows.map((): Timing => ({ s: [], cpu: [] }));
       for (let k = 0; k < trials; k++) {
-        await before?.();
-        const t0 = performance.now();
-        const bytes = await fn();
-        const s = (performance.now() - t0) / 1000;
-        if (bytes !== data.length) throw new Error(`${name}: got ${bytes} bytes, expected ${data.length}`);
-        min = Math.min(min, s);
+        for (const [i, r] of rows.entries()) {
+          await r.before?.();
+          Bun.gc(true);
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const bytes = await r.run();
+          const s = (performance.now() - t0) / 1000;
+          const c = process.cpuUsage(c0);
+          if (bytes !== data.length) throw new Error(`${r.name}: got ${bytes} bytes, expected ${data.length}`);
+          t[i]!.s.push(s);
+          t[i]!.cpu.push((c.user + c.system) / 1e6);
+        }
       }
-      return min;
+      const base = t[0]!;
+      for (const [i, r] of rows.entries()) {
+        const x = t[i]!;
+        const best = Math.min(...x.s);
+        const ratios = x.s.map((s, k) => base.s[k]! / s);
+        console.log(
+          `${r.name.padEnd(30)} best ${best.toFixed(3).padStart(6)} s  median ${median(x.s).toFixed(3).padStart(6)} s  ${(data.length / 1e6 / best).toFixed(0).padStart(5)} MB/s  ratio best ${(Math.min(...base.s) / best).toFixed(2)}  median ${median(ratios).toFixed(2)}${r.cpu ? `  cpu ${median(x.cpu).toFixed(2)} s` : ""}`,
+        );
+      }
     };
     const curlOnce = async () => {
       const p = Bun.spawn(["curl", "-s", "-o", "/dev/null", "-w", "%{size_download}", url], { stdout: "pipe" });
@@ -131,6 +168,13 @@ async function main() {
     const local = await openBlobStore(`file://${dir}/local?fsync=none`);
     const noStore = { has: async () => [], putTxs: async () => {} };
     const known = new Array<boolean>(n).fill(true);
+    const readOnce = async () => {
+      const s = sessionOf({ peers: [api], txStore: noStore, blobStore: local });
+      const { response } = await peerFetch(s, api, `/subtree_data/${hex}`);
+      let bytes = 0;
+      for await (const chunk of response.body!) bytes += chunk.length;
+      return bytes;
+    };
     const verifyOnce = async () => {
       const s = sessionOf({ peers: [api], txStore: noStore, blobStore: local });
       const writer = await local.createWriter(root, "subtreeData");
@@ -152,26 +196,25 @@ async function main() {
         await writer.abort();
       }
     };
-    const row = (name: string, s: number, base: number) =>
-      console.log(
-        `${name.padEnd(28)} ${s.toFixed(3).padStart(7)} s  ${(data.length / 1e6 / s).toFixed(0).padStart(5)} MB/s  ${(n / s / 1e6).toFixed(2)} Mtx/s  ratio ${(base / s).toFixed(2)}`,
-      );
-    console.log(`\nbest of ${trials}; ratio = curl time ÷ this time (goal for verify+tee: ≥ 0.70)`);
-    const curl = await best("curl", curlOnce);
-    const verify = await best("verify+tee", verifyOnce);
     // the ceiling of any verifier on this thread: sha256d of every tx, already in memory, no I/O
-    const hashOnly = await best("sha256d only", async () => {
+    const hashOnly = async () => {
       const inner = new Uint8Array(32);
       const out = new Uint8Array(32);
       for (let p = 0; p < data.length; p += 245) {
-        Bun.SHA256.hash(data.subarray(p, p + 245), inner);
+        Bun.SHA256.hash(new Uint8Array(data.buffer, p, 245), inner);
         Bun.SHA256.hash(inner, out);
       }
       return data.length;
-    });
-    row("file: curl -o /dev/null", curl, curl);
-    row("file: verify+tee", verify, curl);
-    row("sha256d only, in memory", hashOnly, curl);
+    };
+    console.log(
+      `\n${trials} interleaved rounds; ratio = curl time ÷ this time (goal for verify+tee: ≥ 0.70); ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`,
+    );
+    await rounds([
+      { name: "file: curl -o /dev/null", run: curlOnce },
+      { name: "file: fetch, read only", run: readOnce, cpu: true },
+      { name: "file: verify+tee", run: verifyOnce, cpu: true },
+      { name: "sha256d only, in memory", run: hashOnly, cpu: true },
+    ]);
 
     if (onDemand) {
       // the server builds from its tx store: put every tx there, drop the file before each trial
@@ -186,10 +229,10 @@ async function main() {
       await serverTxs.putTxs(records);
       await serverTxs.close();
       const drop = () => blobs.delete(root, "subtreeData");
-      const curlBuild = await best("curl (on-demand)", curlOnce, drop);
-      const verifyBuild = await best("verify+tee (on-demand)", verifyOnce, drop);
-      row("on-demand: curl -o /dev/null", curlBuild, curlBuild);
-      row("on-demand: verify+tee", verifyBuild, curlBuild);
+      await rounds([
+        { name: "on-demand: curl -o /dev/null", run: curlOnce, before: drop },
+        { name: "on-demand: verify+tee", run: verifyOnce, before: drop, cpu: true },
+      ]);
     }
 
     if (e2e) {
@@ -200,7 +243,7 @@ async function main() {
       const r = await validateSubtree({ hash: hex, peers: [api], txStore, blobStore });
       const s = (performance.now() - t0) / 1000;
       if (r.stored !== n) throw new Error(`e2e stored ${r.stored}`);
-      row("file: validate (e2e)", s, curl);
+      console.log(`${"file: validate (e2e)".padEnd(30)} ${s.toFixed(3).padStart(6)} s (one run)`);
       await txStore.close();
     }
   } finally {
