@@ -38,14 +38,17 @@ const FLAGS = {
   "max-attempts": { type: "string", default: "6" },
   set: { type: "string", multiple: true },
   "no-docs": { type: "boolean", default: false },
+  "server-log": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
 const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-bytes 2000] [--seed 1]
        [--peers 200] [--zipf 1.0] [--slow-share 0.2] [--slow-mib-s 1] [--spread-ms 1000]
        [--cap 4] [--limit-gib 6] [--sample-ms 100] [--max-attempts 6] [--set key=value ...] [--no-docs]
+       [--server-log DIR]
   --set passes a server setting to both runs (e.g. --set asset_subtreeDataStreamingChunkSize=1000).
-  --max-attempts changes the peers' production retry policy (6): an experiment, not the benchmark.`;
+  --max-attempts changes the peers' production retry policy (6): an experiment, not the benchmark.
+  --server-log keeps each run's server log (at info: one line per request and per build) in DIR.`;
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true });
 if (values.help) {
@@ -88,6 +91,7 @@ for (const kv of (values.set as string[] | undefined) ?? []) {
 
 const t0 = performance.now();
 const workRoot = join(tmpdir(), "subtreekit-storm");
+if (values["server-log"]) await mkdir(resolve(values["server-log"]), { recursive: true });
 await mkdir(workRoot, { recursive: true });
 console.log(`seeding ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (cached under the OS temp dir)…`);
 const seeded = await seedCached({ subtrees: p.subtrees, txs: p.txs, txBytes: p.txBytes, seed: p.seed, repoRoot: REPO });
@@ -126,6 +130,7 @@ for (const [label, cap] of [
     sampleMs: p.sampleMs,
     maxAttempts: p.maxAttempts,
     serverEnv,
+    ...(values["server-log"] ? { serverLogDir: resolve(values["server-log"]) } : {}),
   });
   const s = summarize(r);
   console.log(

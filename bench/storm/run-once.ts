@@ -26,6 +26,8 @@ export interface RunOptions {
   maxAttempts?: number;
   /** Extra server settings for this run (`--set key=value`). */
   serverEnv?: Record<string, string>;
+  /** A directory: the server's log (at info, unless `serverEnv` says otherwise) is kept there as `server-<label>.log`. */
+  serverLogDir?: string;
 }
 
 export interface RunResult {
@@ -76,10 +78,11 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       env: {
         txstore: `sqlite://${o.seeded.txStorePath}`,
         subtreestore: `file://${blobDir}`,
-        logLevel: "warn",
+        logLevel: o.serverLogDir ? "info" : "warn",
         ...o.serverEnv,
         asset_concurrency_subtree_data_create: String(o.cap),
       },
+      ...(o.serverLogDir ? { logFile: join(o.serverLogDir, `server-${o.label}.log`) } : {}),
     });
   } catch (error) {
     rmSync(runDir, { recursive: true, force: true });

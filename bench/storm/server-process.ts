@@ -42,6 +42,8 @@ export async function startServerProcess(options: {
   env: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Every line the server prints goes here too (`--server-log`), for reading a run afterwards. */
+  logFile?: string;
 }): Promise<ServerProcess> {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -57,9 +59,14 @@ export async function startServerProcess(options: {
     const decoder = new TextDecoder();
     let rest = "";
     const reader = proc.stdout.getReader();
+    const log = options.logFile ? Bun.file(options.logFile).writer() : undefined;
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        await log?.end();
+        break;
+      }
+      log?.write(value);
       rest += decoder.decode(value, { stream: true });
       let nl = rest.indexOf("\n");
       while (nl >= 0) {

@@ -4,7 +4,7 @@ import type { AtomicSink } from "../ports.ts";
 import { BuildAbortedError } from "./build-errors.ts";
 
 export type BuildOutcome =
-  | { ok: true; txs: number; bytes: number }
+  | { ok: true; txs: number; bytes: number /** Time spent publishing the file (fsync, rename). */; commitMs: number }
   | { ok: false; error: unknown; reason: "client_gone" | "shutdown" | "write_failed" };
 
 export interface BuildOptions {
@@ -100,8 +100,9 @@ export class SubtreeDataBuild {
         signal: this.#abort.signal,
       });
       // Readers see a clean end only after the commit: never for bytes the file may lack.
+      const commitStart = performance.now();
       await o.sink.commit();
-      outcome = { ok: true, ...result };
+      outcome = { ok: true, ...result, commitMs: Math.round(performance.now() - commitStart) };
     } catch (error) {
       await o.sink.abort(error).catch(() => {});
       await o.afterAbort?.().catch(() => {});

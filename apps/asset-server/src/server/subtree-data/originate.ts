@@ -28,6 +28,9 @@ export async function originateBuild(
   /** Scale-out: the build lock; the temp file takes its name, and it is released when the build settles. */
   lease?: BuildLease,
 ): Promise<Response> {
+  const acquiredAt = performance.now();
+  // The permit is taken: from here until it is released is what the retry schedule learns.
+  ctx.retry.started(hex);
   const subtreePath = ctx.blobs.path(hash, subtreeType);
   const s = ctx.settings;
   const dah = ctx.height.current + s.global_blockHeightRetention;
@@ -42,9 +45,11 @@ export async function originateBuild(
       lease ? { dah, tempName: lease.tempName(finalPath) } : { dah },
     );
   } catch (error) {
+    ctx.retry.ended(hex, false);
     void lease?.release();
     throw error;
   }
+  const startedAt = performance.now();
   const build = new SubtreeDataBuild({
     hex,
     nodes: nodeHashes(subtreePath, count, { batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192) }),
@@ -68,14 +73,18 @@ export async function originateBuild(
       else ctx.metrics.createdInc(out.reason === "client_gone" ? "client_gone" : "write_failed");
       const fields = {
         hash: hex,
-        ...(out.ok ? { txs: out.txs, bytes: out.bytes } : { reason: out.reason, err: String(out.error) }),
+        // How long the create permit was held, and the parts of it that were not the build proper.
+        ms: Math.round(performance.now() - acquiredAt),
+        setupMs: Math.round(startedAt - acquiredAt),
+        ...(out.ok
+          ? { txs: out.txs, bytes: out.bytes, commitMs: out.commitMs }
+          : { reason: out.reason, err: String(out.error) }),
       };
       if (out.ok || out.reason === "client_gone") ctx.logger.info(fields, "subtree_data build ended");
       else ctx.logger.warn(fields, "subtree_data build failed");
     },
   });
   slot.started(build);
-  ctx.retry.started(hex);
   const leave = build.join("origin");
   log.outcome = "built";
   log.defer();
