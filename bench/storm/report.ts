@@ -108,6 +108,10 @@ export function comparisonTable(capped: RunResult, unlimited: RunResult, markdow
     row("wall time", (r) => fmtS(r.wallMs)),
     row("server CPU time", (r) => (r.serverCpuS === undefined ? "-" : `${r.serverCpuS.toFixed(1)} s`)),
     row("peers' process CPU time", (r) => (r.peersCpuS === undefined ? "-" : `${r.peersCpuS.toFixed(1)} s`)),
+    row(
+      "peers' event-loop lag: max / ticks ≥ 250 ms late",
+      (r) => `${(r.peersLag.maxMs / 1000).toFixed(2)} s / ${r.peersLag.over250}`,
+    ),
     row("machine load average (1 min) at start", (r) => r.loadAvgAtStart.toFixed(1)),
   ];
   const header = ["", `${capped.label} (cap=${capped.cap})`, `${unlimited.label} (cap=${unlimited.cap})`];

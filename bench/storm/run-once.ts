@@ -53,6 +53,8 @@ export interface RunResult {
   serverCpuS: number | undefined;
   /** CPU seconds of the peers' process: near wall time means the load generator was saturated. */
   peersCpuS: number | undefined;
+  /** The peers' process event-loop lag (their retry timers fire this late). */
+  peersLag: { maxMs: number; over250: number };
   /** 1-minute load average when the peers started: other work on the machine skews timings. */
   loadAvgAtStart: number;
   /** Lines the server logged at warn or above. */
@@ -167,6 +169,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       bytesServed: sumMetric(m, "subtreekit_asset_bytes_streamed_total"),
       serverCpuS: serverCpuAtEnd === undefined ? undefined : serverCpuAtEnd - serverCpuAtStart,
       peersCpuS: usage ? Number(usage.cpuTime.total) / 1e6 : undefined,
+      peersLag: report.lag,
       loadAvgAtStart,
       warnings: server.warnings,
     };
