@@ -14,9 +14,13 @@ import { assertHashes, validateRecords } from "./validate.ts";
 /** Options of {@link SqliteTxStore.open}. */
 export interface SqliteTxStoreOptions {
   /**
-   * Bytes of the file SQLite maps into memory. Type: number. Default: 1 GiB.
-   * Why: mapped reads skip a copy per page; the issue measured the fast end of sorted lookups
-   * with mmap on. 0 turns it off (e.g. on a network filesystem).
+   * Bytes of the file SQLite maps into memory. Type: number. Default: 64 MiB.
+   * Why: mapped reads skip a copy per page, but every mapped page the process touched counts in its
+   * RSS: with 1 GiB the asset server's peak RSS in the storm benchmark was ~1 GiB of SQLite's map.
+   * Measured on a 1.6 GB store (2 CPUs, warm cache): on-demand builds ran as fast with 0, 64 MiB,
+   * 256 MiB or 1 GiB (within noise); random batch lookups were ~0.9× of 1 GiB at 64 MiB (~0.6×
+   * with a cold cache). Raise it (`?mmap_size=` in the URL) for lookup-heavy use; 0 turns it off
+   * (e.g. on a network filesystem).
    */
   mmapSize?: number;
   /** Page cache in KiB. Type: number. Default: 65536 (64 MiB). */
@@ -86,7 +90,7 @@ export class SqliteTxStore implements TxStore {
       // NORMAL with WAL keeps the database consistent on power loss; only the last commits
       // may roll back, which re-fetching from a peer repairs.
       db.run("PRAGMA synchronous = NORMAL");
-      db.run(`PRAGMA mmap_size = ${Math.trunc(options.mmapSize ?? 2 ** 30)}`);
+      db.run(`PRAGMA mmap_size = ${Math.trunc(options.mmapSize ?? 64 * 2 ** 20)}`);
       db.run(`PRAGMA cache_size = -${Math.trunc(options.cacheKiB ?? 65536)}`);
     } catch (cause) {
       db?.close();

@@ -20,7 +20,12 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** Start after the header (the 8-byte magic), as an HTTP body wants. Default true. */
   skipHeader?: boolean;
-  /** Largest chunk enqueued per pull. Default 256 KiB. */
+  /**
+   * Largest chunk enqueued per pull. Default 64 KiB: an HTTP server streaming this to 100 clients
+   * reading at 1 MiB/s peaked at ~0.4 MiB of anonymous memory per client with 64 KiB chunks against
+   * ~1.8 MiB with 256 KiB (chunks read ahead and not yet collected), at the same CPU per byte; 16
+   * KiB saved little more and cost twice the CPU (Bun 1.4.5).
+   */
   readSize?: number;
 }
 
@@ -31,7 +36,7 @@ export interface FollowOptions {
  * at most one chunk and never slows the writer.
  */
 export function followFile(sink: Followable, options: FollowOptions = {}): ReadableStream<Uint8Array> {
-  const { signal, skipHeader = true, readSize = 256 * 1024 } = options;
+  const { signal, skipHeader = true, readSize = 64 * 1024 } = options;
   let position = skipHeader ? sink.headerBytes : 0;
   let fh: FileHandle | undefined;
   let closed = false;

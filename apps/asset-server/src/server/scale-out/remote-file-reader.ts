@@ -16,7 +16,7 @@ export interface RemoteFileReaderOptions {
   aliveCheckMs?: number;
   /** Skipped at the start (the blob's 8-byte magic). Default 8. */
   headerBytes?: number;
-  /** Largest chunk returned. Default 256 KiB. */
+  /** Largest chunk returned. Default 64 KiB (as `follow()`; see its `readSize`). */
   readSize?: number;
   signal?: AbortSignal;
 }
@@ -43,7 +43,7 @@ export class RemoteFileReader {
   #spare: Uint8Array | undefined;
 
   constructor(options: RemoteFileReaderOptions) {
-    this.#o = { aliveCheckMs: 100, headerBytes: 8, readSize: 256 * 1024, ...options };
+    this.#o = { aliveCheckMs: 100, headerBytes: 8, readSize: 64 * 1024, ...options };
     this.#pos = this.#o.headerBytes;
   }
 
