@@ -14,7 +14,7 @@ afterEach(async () => {
 const SLOW = { asset_concurrency_subtree_data_create: 1, asset_subtreeDataStreamingChunkSize: 100 };
 
 describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () => {
-  test("tells each rejected subtree when a permit is expected free: successive slots, shared by one subtree's peers", async () => {
+  test("tells each rejected subtree when a permit is expected free: successive moments, shared by one subtree's peers", async () => {
     srv = await startTestServer(
       { ...SLOW, asset_subtree_data_retry_after_max_s: 30 },
       { wrapTxStore: slowTxStore(400) },

@@ -23,7 +23,7 @@ describe("RetrySchedule", () => {
     expect(s.retryAfterS("y")).toBe(1);
   });
 
-  test("distinct rejected subtrees get successive slots, spaced by build time ÷ cap; one subtree keeps its slot", () => {
+  test("distinct rejected subtrees get successive moments, one permit interval (build time ÷ cap) apart; one subtree keeps its place", () => {
     const { s, clock } = scheduleAt({ cap: 2 });
     learn(s, clock, 4000); // average build: 4 s
     const t0 = clock.t;
@@ -40,7 +40,7 @@ describe("RetrySchedule", () => {
     expect(s.retryAfterS("y")).toBe(4);
   });
 
-  test("a subtree back at its slot that still meets a full cap goes ahead of new ones", () => {
+  test("a subtree that came back and still meets a full cap stays ahead of those rejected after it", () => {
     const { s, clock } = scheduleAt({ cap: 1 });
     learn(s, clock, 3000);
     const t0 = clock.t;
@@ -50,20 +50,35 @@ describe("RetrySchedule", () => {
     // a overran: x comes back at its slot and is rejected again.
     clock.t = t0 + 3000;
     expect(s.retryAfterS("x")).toBe(1); // the soonest a permit can free, not behind y
-    expect(s.retryAfterS("new")).toBe(6); // new subtrees still queue behind y's slot: t0 + 9 s
+    expect(s.retryAfterS("new")).toBe(6); // behind x and y: two permit intervals
   });
 
-  test("the hint is clamped to maxS but the slot is kept: coming back early gets the rest", () => {
+  test("the hint is clamped to maxS but the place is kept: coming back early gets the rest", () => {
     const { s, clock } = scheduleAt({ cap: 1, maxS: 5 });
     learn(s, clock, 4000);
     s.started("a");
     expect(s.retryAfterS("x")).toBe(4);
-    expect(s.retryAfterS("y")).toBe(5); // slot at 8 s, clamped
-    clock.t += 5000;
-    expect(s.retryAfterS("y")).toBe(3); // 8 s − 5 s
+    expect(s.retryAfterS("y")).toBe(5); // 8 s, clamped
+    clock.t += 5000; // a overran its 4 s; x is still ahead of y
+    expect(s.retryAfterS("y")).toBe(4);
   });
 
-  test("a start uses the slot up; a failed build does not teach the average", () => {
+  test("a subtree nobody asked for longer than a peer waits leaves the line", () => {
+    const { s, clock } = scheduleAt({ cap: 1, maxS: 5 });
+    learn(s, clock, 4000);
+    s.started("a");
+    expect(s.retryAfterS("gone")).toBe(4);
+    expect(s.retryAfterS("y")).toBe(5);
+    expect(s.waiting).toBe(2);
+    clock.t += 9000; // "gone" last asked 9 s ago; a peer waits at most 5 s × 1.5
+    expect(s.retryAfterS("y")).toBe(4); // "gone" (asked 9 s ago, < 9.5 s) is still ahead: a overran, + 1 interval
+    expect(s.waiting).toBe(2);
+    clock.t += 600; // now > 9.5 s since "gone" was asked
+    expect(s.retryAfterS("y")).toBe(1);
+    expect(s.waiting).toBe(1);
+  });
+
+  test("a start takes the subtree out of the line; a failed build does not teach the average", () => {
     const { s, clock } = scheduleAt({ cap: 1 });
     learn(s, clock, 2000);
     expect(s.buildMs).toBe(2000);
@@ -76,11 +91,13 @@ describe("RetrySchedule", () => {
     s.ended("b", true);
     expect(s.buildMs).toBeCloseTo(2000 + 0.3 * (1000 - 2000));
     s.started("c"); // average now 1.7 s
-    expect(s.retryAfterS("x")).toBe(2); // slot at c's end, 1.7 s
-    s.started("x"); // x won a permit: its slot is gone
+    expect(s.retryAfterS("x")).toBe(2); // c's end, 1.7 s
+    expect(s.retryAfterS("y")).toBe(3); // + one interval: 3.4 s
+    s.started("x"); // x won a permit: it left the line
     s.ended("x", true); // in 0 ms: average 1.19 s
-    // Asked again, x is a new subtree behind the slot given out (1.7 s + 1.7 s), not back at 1.7 s.
-    expect(s.retryAfterS("x")).toBe(4);
+    // Asked again, x is behind y: c's end (1.19 s) + one interval (1.19 s) = 2.38 s, not 1.19 s.
+    expect(s.retryAfterS("x")).toBe(2);
+    expect(s.retryAfterS("y")).toBe(1);
   });
 
   test("maxS ≤ minS turns it off: always the constant", () => {

@@ -12,23 +12,24 @@ export interface RetryScheduleOptions {
 
 /** Weight of the newest build in the running average of build durations. */
 const EWMA_WEIGHT = 0.3;
-/** Slots remembered at most; beyond it, expired ones are dropped (then all, if still full). */
-const MAX_SLOTS = 10_000;
-/** A slot this far in the past is forgotten when the map is pruned. */
-const SLOT_TTL_MS = 60_000;
+/** Subtrees remembered at most; beyond it the oldest are dropped. */
+const MAX_WAITING = 10_000;
 
 /**
  * The `Retry-After` of a 503 at full create cap: when this server expects a permit to be free for
  * that subtree, instead of a constant. Why: with `Retry-After: 1` every rejected peer came back
  * each second, and in the storm benchmark the peers of rarely wanted subtrees spent all 6 attempts
- * (~6 s) while the queue of distinct subtrees took ~15 s to drain, so they failed.
+ * (~6 s) while the distinct subtrees waiting took ~15 s to get through the cap, so they failed.
  *
- * Each rejected subtree gets a slot: the first time, behind the slots already given out, spaced by
- * the average build duration ÷ the cap; peers of one subtree share its slot, so they come back
- * together and one build serves them all (the rest follow it). A subtree that comes back at its
- * slot and still meets a full cap goes ahead of new ones: its next hint is the soonest a running
- * build is expected to end. Nothing waits on the server (still no queue): a slot is a number per
- * rejected subtree, and the hint is a hint — a permit goes to whoever asks first when it frees.
+ * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's hint
+ * is the time until the first running build is expected to end, plus one average permit interval
+ * (average build time ÷ cap) per subtree ahead of it. Peers of one subtree get the same moment, so
+ * they come back together and one build serves them all (the rest follow it); a subtree that came
+ * back and still met a full cap keeps its place, ahead of those rejected after it. A subtree leaves
+ * the line when its build starts, or when nobody asked for it for longer than a peer waits
+ * (`maxS` × 1.5 + 2 s: equal jitter adds up to half a hint). Nothing waits on the server (still no
+ * queue): the line is one entry per rejected subtree, and a permit still goes to whoever asks
+ * first when it frees.
  *
  * The hint is clamped to `maxS`, 5 s by default: reference (Go) peers ignore a Retry-After above
  * their 5 s backoff ceiling (spec teranode-peer §3.2), ours accept up to 30 s.
@@ -37,32 +38,39 @@ export class RetrySchedule {
   readonly #cap: number;
   readonly #minMs: number;
   readonly #maxMs: number;
+  readonly #forgetMs: number;
   readonly #now: () => number;
-  /** Running average of successful build durations (ms); unknown until one finished. */
+  /** Running average of how long a create permit is held by a successful build (ms). */
   #buildMs: number | undefined;
   readonly #running = new Map<string, number>();
-  readonly #slots = new Map<string, number>();
-  #next = 0;
+  /** The line: subtree → when it was last rejected, in first-rejection order. */
+  readonly #waiting = new Map<string, number>();
 
   constructor(o: RetryScheduleOptions) {
     this.#cap = Math.max(1, o.cap);
     this.#minMs = o.minS * 1000;
     this.#maxMs = o.maxS * 1000;
+    this.#forgetMs = this.#maxMs * 1.5 + 2000;
     this.#now = o.now ?? (() => performance.now());
   }
 
-  /** Average duration of the builds that finished (ms), or `undefined` before the first. */
+  /** Average build duration (ms), or `undefined` before the first build finished. */
   get buildMs(): number | undefined {
     return this.#buildMs;
   }
 
-  /** A build of `hex` started: its slot is used up, and its end is now expected. */
+  /** Subtrees in the line now. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /** A build of `hex` took a permit: it leaves the line, and its end is now expected. */
   started(hex: string): void {
-    this.#slots.delete(hex);
+    this.#waiting.delete(hex);
     this.#running.set(hex, this.#now());
   }
 
-  /** A build of `hex` ended; only a complete one says how long builds take. */
+  /** The build of `hex` gave its permit back; only a complete one says how long builds take. */
   ended(hex: string, ok: boolean): void {
     const start = this.#running.get(hex);
     this.#running.delete(hex);
@@ -73,23 +81,33 @@ export class RetrySchedule {
 
   /** Seconds to send in `Retry-After` for a request of `hex` rejected at full cap. */
   retryAfterS(hex: string): number {
-    const minS = this.#minMs / 1000;
-    if (this.#maxMs <= this.#minMs || this.#buildMs === undefined) return minS;
+    if (this.#maxMs <= this.#minMs || this.#buildMs === undefined) return this.#minMs / 1000;
     const now = this.#now();
-    const due = this.#slots.get(hex);
-    // Peers of a subtree that already has a slot ahead: the same slot.
-    if (due !== undefined && due - now >= this.#minMs) return this.#seconds(due - now);
-    const soonest = now + this.#untilPermitFree(now);
-    let at: number;
-    if (due === undefined) {
-      at = Math.max(soonest, this.#next);
-      this.#next = at + this.#buildMs / this.#cap;
-    } else {
-      at = soonest; // back at its slot and still full: next permit, ahead of new subtrees
+    const ahead = this.#place(hex, now);
+    const ms = this.#untilPermitFree(now) + (ahead * this.#buildMs) / this.#cap;
+    // Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted.
+    return Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
+  }
+
+  /** Puts `hex` in the line (at the end if new) and returns how many live subtrees are ahead. */
+  #place(hex: string, now: number): number {
+    let ahead = 0;
+    let found = false;
+    for (const [k, seen] of this.#waiting) {
+      if (k === hex) {
+        found = true;
+        break;
+      }
+      if (now - seen > this.#forgetMs)
+        this.#waiting.delete(k); // its peers gave up or got it elsewhere
+      else ahead++;
     }
-    at = Math.max(at, now + this.#minMs);
-    this.#remember(hex, at, now);
-    return this.#seconds(at - now);
+    if (!found && this.#waiting.size >= MAX_WAITING) {
+      const oldest = this.#waiting.keys().next();
+      if (!oldest.done) this.#waiting.delete(oldest.value);
+    }
+    this.#waiting.set(hex, now); // an existing key keeps its place in a Map
+    return ahead;
   }
 
   /** Expected ms until the first running build ends (0 once one overran the average). */
@@ -98,17 +116,5 @@ export class RetrySchedule {
     let soonest = Number.POSITIVE_INFINITY;
     for (const start of this.#running.values()) soonest = Math.min(soonest, start + buildMs - now);
     return Number.isFinite(soonest) ? Math.max(0, soonest) : 0;
-  }
-
-  #seconds(ms: number): number {
-    return Math.ceil(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
-  }
-
-  #remember(hex: string, at: number, now: number): void {
-    if (this.#slots.size >= MAX_SLOTS) {
-      for (const [k, due] of this.#slots) if (due < now - SLOT_TTL_MS) this.#slots.delete(k);
-      if (this.#slots.size >= MAX_SLOTS) this.#slots.clear();
-    }
-    this.#slots.set(hex, at);
   }
 }
