@@ -132,3 +132,27 @@ test.skipIf(!vectors)(
     }
   },
 );
+
+test.skipIf(!vectors)(
+  "a leading coinbase in the placeholder's slot (8ddeb…) is verified but left out of the sink",
+  async () => {
+    const data = new Uint8Array(
+      readFileSync(`${vectors}/subtrees/8ddeb634b22bcb3b5bbebdd74fdc4a4e2bfd92dc4a3f4c2ed43883607ab6a68a.subtreeData`),
+    );
+    // the Go test's nodes: the placeholder, then the two non-coinbase txs (display form)
+    const nodes = [
+      "ff".repeat(32),
+      "737218c851dba7b8ebc3478a859fff4f2a4750c122d4d0a2fcfbf455a1ba3553",
+      "5ea59611a2c4dca13c2fd29b5fd22346253df89bc3f95cd5c19e88cb24087e56",
+    ].map((h) => new Uint8Array(Buffer.from(h, "hex").reverse()));
+    for (const size of [1, 121, 122, 5000, data.length]) {
+      const r = await verify(data, nodes, size);
+      expect(r.txs).toBe(3);
+      expect(r.bytes).toBe(data.length);
+      // the coinbase is the first 121 bytes
+      expect(Buffer.compare(r.sinkBytes, data.subarray(121))).toBe(0);
+      expect(r.staged.txs.map((t) => toDisplayHex(t.hash))).toEqual(nodes.slice(1).map((h) => toDisplayHex(h)));
+      expect(r.staged.sizes[0]).toBe(0);
+    }
+  },
+);
