@@ -69,6 +69,14 @@ export const definitions = {
     meaning: "Transactions per chunk of an on-demand build.",
     reference: "same key; ≤ 0 → 10000 there, rejected here",
   }),
+  asset_subtreeDataStreamingChunkBytes: def({
+    schema: integer(0),
+    default: "4194304",
+    type: "integer ≥ 0 (bytes)",
+    meaning:
+      "Most bytes per chunk of an on-demand build, by the tx sizes the subtree stores; bounds build memory when txs are big. 0 = txs count only.",
+    reference: "none: chunks are counted in txs only",
+  }),
   asset_subtreeDataStreamingConcurrency: def({
     schema: concurrency(false),
     default: "2",

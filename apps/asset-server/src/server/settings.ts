@@ -11,6 +11,8 @@ export interface AssetSettings {
   readonly asset_concurrency_get_subtree_data_reader: number;
   readonly asset_semaphore_timeout_ms: number;
   readonly asset_subtreeDataStreamingChunkSize: number;
+  /** Most bytes per tx-store fetch of a build (by the subtree's stored sizes); 0 = count only. */
+  readonly asset_subtreeDataStreamingChunkBytes: number;
   readonly asset_subtreeDataStreamingConcurrency: number;
   readonly asset_subtree_data_retry_after_s: number;
   /** Largest adaptive Retry-After of a full-cap 503 (see RetrySchedule). */

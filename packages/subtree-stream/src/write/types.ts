@@ -47,6 +47,14 @@ export interface WriteSubtreeDataOptions {
   sink: TxSink;
   /** Txs per fetch. Default 10000 (`asset_subtreeDataStreamingChunkSize`). */
   chunkSize?: number;
+  /**
+   * Most bytes per fetch, as summed by `nodeBytes` (a chunk ends before it would pass this; a
+   * single bigger tx is a chunk of its own). Default: no byte limit, only `chunkSize`. With it,
+   * memory is bounded by `window × chunkBytes` (plus one tx) whatever the tx sizes.
+   */
+  chunkBytes?: number;
+  /** The expected size of node `index`'s tx, e.g. the size a full-form subtree stores per node. Needed by `chunkBytes`. */
+  nodeBytes?: (node: Uint8Array, index: number) => number;
   /** Fetches in flight at once. Default 2 (`asset_subtreeDataStreamingConcurrency`). */
   concurrency?: number;
   /**

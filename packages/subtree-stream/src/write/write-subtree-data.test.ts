@@ -177,6 +177,62 @@ describe("writeSubtreeData: order and bounds", () => {
   });
 });
 
+describe("writeSubtreeData: chunkBytes", () => {
+  const sizeOf = (node: Uint8Array) => txOf(indexOf(node)).length;
+
+  test("each fetch holds as many nodes as fit in chunkBytes (by nodeBytes), in order, never more", async () => {
+    const n = 300;
+    const { source, stats } = countingSource();
+    const { sink, parts } = collectingSink();
+    const res = await writeSubtreeData({
+      nodes: [hashes(n)],
+      source,
+      sink,
+      chunkSize: 1000,
+      chunkBytes: 50,
+      nodeBytes: sizeOf,
+    });
+    expect(concat(parts)).toEqual(expectedBytes(n));
+    expect(res.txs).toBe(n);
+    const bytesOf = (req: number[]) => req.reduce((sum, i) => sum + txOf(i).length, 0);
+    expect(stats.requests.flat()).toEqual(Array.from({ length: n }, (_, i) => i));
+    for (const [k, req] of stats.requests.entries()) {
+      expect(bytesOf(req)).toBeLessThanOrEqual(50);
+      // Full: the next node would not have fitted (except after the last chunk).
+      const next = req.at(-1)! + 1;
+      if (k < stats.requests.length - 1) expect(bytesOf(req) + txOf(next).length).toBeGreaterThan(50);
+    }
+  });
+
+  test("a tx bigger than chunkBytes is a chunk of its own; chunkSize still caps the count", async () => {
+    const one = countingSource();
+    await writeSubtreeData({
+      nodes: [hashes(20)],
+      ...one,
+      sink: collectingSink().sink,
+      chunkBytes: 1,
+      nodeBytes: sizeOf,
+    });
+    expect(one.stats.requests.every((r) => r.length === 1)).toBe(true);
+    const capped = countingSource();
+    await writeSubtreeData({
+      nodes: [hashes(20)],
+      ...capped,
+      sink: collectingSink().sink,
+      chunkSize: 3,
+      chunkBytes: 1_000_000,
+      nodeBytes: sizeOf,
+    });
+    expect(capped.stats.requests.map((r) => r.length)).toEqual([3, 3, 3, 3, 3, 3, 2]);
+  });
+
+  test("chunkBytes without nodeBytes is a TypeError, a non-positive one a RangeError", async () => {
+    const base = { nodes: [hashes(3)], source: countingSource().source, sink: collectingSink().sink };
+    await expect(writeSubtreeData({ ...base, chunkBytes: 100 })).rejects.toBeInstanceOf(TypeError);
+    await expect(writeSubtreeData({ ...base, chunkBytes: 0, nodeBytes: () => 1 })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
 describe("writeSubtreeData: failures", () => {
   test("abort mid-way rejects promptly with the reason and stops calling the source", async () => {
     const ac = new AbortController();

@@ -4,6 +4,7 @@ import { MisplacedCoinbaseError } from "./misplaced-coinbase-error.ts";
 import { MissingTxError } from "./missing-tx-error.ts";
 import { PendingCapExceededError } from "./pending-cap-exceeded-error.ts";
 import { rechunk } from "./rechunk.ts";
+import { rechunkByWeight } from "./rechunk-by-weight.ts";
 import type { ChunkEvent, WriteSubtreeDataOptions, WriteSubtreeDataResult } from "./types.ts";
 
 /** The reference checks cancellation before every 256th tx (#896); we also check on every write. */
@@ -25,7 +26,8 @@ interface Slot {
  * Writes every tx of a subtree, in node order, to `sink`, fetching chunks of `chunkSize` txs from
  * `source` with at most `concurrency` fetches in flight and never scheduling a chunk more than
  * `window` ahead of the next chunk to write. Memory is therefore bounded by
- * `window × chunkSize × tx size`, whatever the subtree size and however slow the sink.
+ * `window × chunkSize × tx size` (or `window × chunkBytes` with `chunkBytes`), whatever the subtree
+ * size and however slow the sink.
  *
  * Fails (and writes nothing more) on: abort (rejects with `signal.reason`), a source error, a
  * missing tx ({@link MissingTxError}), a misplaced coinbase placeholder, a sink error, or a result
@@ -49,6 +51,10 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
   // The reference's cap is 2 × concurrency; a caller may choose a wider window, which the cap must
   // not contradict. With the window in place the assertion can only fire on a scheduler bug.
   const pendingCap = Math.max(2 * concurrency, window);
+  const chunkBytes = options.chunkBytes === undefined ? undefined : positiveInt("chunkBytes", options.chunkBytes);
+  if (chunkBytes !== undefined && typeof options.nodeBytes !== "function") {
+    throw new TypeError("chunkBytes needs nodeBytes (the expected size of each node's tx)");
+  }
   signal?.throwIfAborted();
 
   const internal = new AbortController();
@@ -112,7 +118,10 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
     }
   };
 
-  const iterator = rechunk(nodes, chunkSize);
+  const iterator =
+    chunkBytes !== undefined && options.nodeBytes
+      ? rechunkByWeight(nodes, chunkSize, chunkBytes, options.nodeBytes)
+      : rechunk(nodes, chunkSize);
   const schedule = async (): Promise<void> => {
     let offset = 0;
     for (;;) {

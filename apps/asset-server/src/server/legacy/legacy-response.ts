@@ -6,6 +6,7 @@ import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
 import { BodyChannel } from "../subtree-data/body-channel.ts";
+import { buildChunking } from "../subtree-data/chunking.ts";
 import { nodeHashes, readHead } from "../subtree-data/subtree-file.ts";
 import { writeDataFileTxs } from "./data-file-txs.ts";
 
@@ -69,7 +70,7 @@ export async function legacyBlockResponse(
         nodes: nodeHashes(path, count),
         source: ctx.txs,
         sink: channel,
-        chunkSize: ctx.settings.asset_subtreeDataStreamingChunkSize,
+        ...buildChunking(ctx.settings),
         concurrency: ctx.settings.asset_subtreeDataStreamingConcurrency,
         signal: stop.signal,
       }).catch((e) => {

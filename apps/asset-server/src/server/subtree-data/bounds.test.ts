@@ -30,6 +30,34 @@ describe("memory bounds and timeouts", () => {
     expect(Buffer.compare(body, st.data)).toBe(0);
   }, 20_000);
 
+  test("a build's tx-store fetches stay within asset_subtreeDataStreamingChunkBytes by the stored tx sizes (fetches recorded)", async () => {
+    const batches: number[] = [];
+    srv = await startTestServer(
+      { asset_subtreeDataStreamingChunkSize: 1000, asset_subtreeDataStreamingChunkBytes: 100_000 },
+      // Records each batch and passes it to the real store.
+      { wrapTxStore: (real) => ({ ...real, getTxs: (h, signal) => (batches.push(h.length), real.getTxs(h, signal)) }) },
+    );
+    const st = await seedSubtree(srv, 1000, { txSize: 500 }); // ~0.5 MB: one 1000-tx chunk without the byte limit
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
+    expect(Buffer.compare(new Uint8Array(await res.arrayBuffer()), st.data)).toBe(0);
+    // Equal-sized txs: as many per fetch as fit in 100,000 B, every one of the 1000 fetched once.
+    const perFetch = Math.floor(100_000 / (st.data.length / 1000));
+    expect(perFetch).toBeLessThan(1000);
+    expect(batches.slice(0, -1).every((n) => n === perFetch)).toBe(true);
+    expect(batches.at(-1)).toBeLessThanOrEqual(perFetch);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(1000);
+
+    batches.length = 0;
+    await srv.close();
+    srv = await startTestServer(
+      { asset_subtreeDataStreamingChunkSize: 1000, asset_subtreeDataStreamingChunkBytes: 0 },
+      { wrapTxStore: (real) => ({ ...real, getTxs: (h, signal) => (batches.push(h.length), real.getTxs(h, signal)) }) },
+    );
+    const again = await seedSubtree(srv, 1000, { txSize: 500 });
+    await (await fetch(`${srv.api}/subtree_data/${again.hex}`)).arrayBuffer();
+    expect(batches).toEqual([1000]); // 0: counted in txs only
+  }, 20_000);
+
   test("idleTimeout does not cut a slow but reading client", async () => {
     srv = await startTestServer({ asset_idle_timeout_s: 1, asset_subtreeDataStreamingChunkSize: 500 });
     const st = await seedSubtree(srv, 6_000, { txSize: 500 }); // 3 MB

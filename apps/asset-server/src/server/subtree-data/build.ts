@@ -14,6 +14,9 @@ export interface BuildOptions {
   sink: AtomicSink;
   permit: Permit;
   chunkSize: number;
+  /** Most bytes per fetch, by `nodeBytes` (see `buildChunking`). */
+  chunkBytes?: number;
+  nodeBytes?: (node: Uint8Array) => number;
   concurrency: number;
   finishOnDisconnect: boolean;
   /** After a failed build's temp file is gone, before the permit is released (e.g. remove the `.dah`). */
@@ -95,6 +98,7 @@ export class SubtreeDataBuild {
         source: o.source,
         sink: o.sink,
         chunkSize: o.chunkSize,
+        ...(o.chunkBytes !== undefined && o.nodeBytes ? { chunkBytes: o.chunkBytes, nodeBytes: o.nodeBytes } : {}),
         concurrency: o.concurrency,
         window: o.concurrency,
         signal: this.#abort.signal,

@@ -7,6 +7,7 @@ import type { RequestLog } from "../request-log.ts";
 import type { BuildLease } from "../scale-out/build-lease.ts";
 import { SubtreeDataBuild } from "./build.ts";
 import type { BuildSlot } from "./build-slot.ts";
+import { buildChunking } from "./chunking.ts";
 import { countMissingTxs } from "./count-missing.ts";
 import { streamBuild } from "./follow.ts";
 import { nodeHashes, readHead } from "./subtree-file.ts";
@@ -56,7 +57,7 @@ export async function originateBuild(
     source: ctx.txs,
     sink,
     permit,
-    chunkSize: s.asset_subtreeDataStreamingChunkSize,
+    ...buildChunking(s),
     concurrency: s.asset_subtreeDataStreamingConcurrency,
     // Replicas following this build from the shared directory are invisible here: with a lease,
     // the last local reader leaving must not cut them off, so the build completes the file.

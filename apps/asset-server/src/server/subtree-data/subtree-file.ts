@@ -98,3 +98,13 @@ export async function* nodeHashes(
     yield out;
   }
 }
+
+/**
+ * The tx size the subtree file stores beside a node returned by {@link nodeHashes}: each node is a
+ * view of the hash at the start of its 48-byte record (hash, fee, size), so the size is 40 bytes
+ * on. Only for nodes from `nodeHashes` (a copied hash has no record behind it).
+ */
+export function storedTxSize(node: Uint8Array): number {
+  const v = new DataView(node.buffer, node.byteOffset + 40, 8);
+  return v.getUint32(0, true) + v.getUint32(4, true) * 2 ** 32;
+}
