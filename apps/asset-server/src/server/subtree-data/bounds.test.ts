@@ -1,11 +1,25 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
+import type { TxStore } from "@subtreekit/stores";
 import { seedBlock, seedSubtree } from "../../testing/fixtures.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
 import { slowTxStore } from "../../testing/slow-tx-store.ts";
 import { waitFor } from "../../testing/wait.ts";
+import type { TxStorePort } from "../ports.ts";
 
 let srv: TestServer | undefined;
+
+/** Records the size of each batch a build asks for, and passes it to the real store. */
+const recordingBatches =
+  (batches: number[]) =>
+  (real: TxStore): TxStorePort => ({
+    getTx: (h) => real.getTx(h),
+    close: () => real.close(),
+    getTxs: (h, signal) => {
+      batches.push(h.length);
+      return real.getTxs(h, signal);
+    },
+  });
 afterEach(async () => {
   await srv?.close();
   srv = undefined;
@@ -34,8 +48,7 @@ describe("memory bounds and timeouts", () => {
     const batches: number[] = [];
     srv = await startTestServer(
       { asset_subtreeDataStreamingChunkSize: 1000, asset_subtreeDataStreamingChunkBytes: 100_000 },
-      // Records each batch and passes it to the real store.
-      { wrapTxStore: (real) => ({ ...real, getTxs: (h, signal) => (batches.push(h.length), real.getTxs(h, signal)) }) },
+      { wrapTxStore: recordingBatches(batches) },
     );
     const st = await seedSubtree(srv, 1000, { txSize: 500 }); // ~0.5 MB: one 1000-tx chunk without the byte limit
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
@@ -51,7 +64,7 @@ describe("memory bounds and timeouts", () => {
     await srv.close();
     srv = await startTestServer(
       { asset_subtreeDataStreamingChunkSize: 1000, asset_subtreeDataStreamingChunkBytes: 0 },
-      { wrapTxStore: (real) => ({ ...real, getTxs: (h, signal) => (batches.push(h.length), real.getTxs(h, signal)) }) },
+      { wrapTxStore: recordingBatches(batches) },
     );
     const again = await seedSubtree(srv, 1000, { txSize: 500 });
     await (await fetch(`${srv.api}/subtree_data/${again.hex}`)).arrayBuffer();
