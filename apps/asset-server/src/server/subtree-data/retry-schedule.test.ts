@@ -16,11 +16,20 @@ function learn(s: RetrySchedule, clock: { t: number }, ms: number): void {
 }
 
 describe("RetrySchedule", () => {
-  test("before any build finished it sends the minimum, as the reference's constant", () => {
-    const { s } = scheduleAt({ cap: 2, minS: 1 });
+  test("before any build finished, the oldest running build's age stands in for the average", () => {
+    const { s, clock } = scheduleAt({ cap: 2, minS: 1 });
+    expect(s.retryAfterS("x")).toBe(1); // nothing runs: nothing to go by
     s.started("a");
-    expect(s.retryAfterS("x")).toBe(1);
-    expect(s.retryAfterS("y")).toBe(1);
+    expect(s.retryAfterS("y")).toBe(1); // a is 0 ms old
+    clock.t += 2000;
+    s.started("b");
+    // a has run 2 s: builds take ≥ 2 s, a permit every 1 s; a "ends" now.
+    expect(s.retryAfterS("y")).toBe(1); // first in line
+    expect(s.retryAfterS("z")).toBe(1); // y ahead: 1 s
+    expect(s.retryAfterS("w")).toBe(2); // y and z ahead
+    clock.t += 2000; // a has run 4 s
+    expect(s.retryAfterS("v")).toBe(6); // 3 ahead × 4 s ÷ 2
+    expect(s.buildMs).toBeUndefined();
   });
 
   test("distinct rejected subtrees get successive moments, one permit interval (build time ÷ cap) apart; one subtree keeps its place", () => {

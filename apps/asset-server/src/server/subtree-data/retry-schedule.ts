@@ -31,6 +31,8 @@ const MAX_WAITING = 10_000;
  * queue): the line is one entry per rejected subtree, and a permit still goes to whoever asks
  * first when it frees.
  *
+ * Until a build has finished, the age of the longest-running one stands in for the average.
+ *
  * The hint is clamped to `maxS`, 5 s by default: reference (Go) peers ignore a Retry-After above
  * their 5 s backoff ceiling (spec teranode-peer §3.2), ours accept up to 30 s.
  */
@@ -81,10 +83,14 @@ export class RetrySchedule {
 
   /** Seconds to send in `Retry-After` for a request of `hex` rejected at full cap. */
   retryAfterS(hex: string): number {
-    if (this.#maxMs <= this.#minMs || this.#buildMs === undefined) return this.#minMs / 1000;
+    if (this.#maxMs <= this.#minMs) return this.#minMs / 1000;
     const now = this.#now();
+    // Before any build finished, the longest-running one has taken at least its age: a lower
+    // bound, better than nothing in the first second of a burst (when most 503s are sent).
+    const buildMs = this.#buildMs ?? this.#oldestAge(now);
+    if (buildMs === 0) return this.#minMs / 1000;
     const ahead = this.#place(hex, now);
-    const ms = this.#untilPermitFree(now) + (ahead * this.#buildMs) / this.#cap;
+    const ms = this.#untilPermitFree(now, buildMs) + (ahead * buildMs) / this.#cap;
     // Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted.
     return Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
   }
@@ -110,9 +116,15 @@ export class RetrySchedule {
     return ahead;
   }
 
-  /** Expected ms until the first running build ends (0 once one overran the average). */
-  #untilPermitFree(now: number): number {
-    const buildMs = this.#buildMs ?? 0;
+  /** Age of the longest-running build (ms), 0 when none runs. */
+  #oldestAge(now: number): number {
+    let oldest = now;
+    for (const start of this.#running.values()) oldest = Math.min(oldest, start);
+    return now - oldest;
+  }
+
+  /** Expected ms until the first running build ends (0 once one overran `buildMs`). */
+  #untilPermitFree(now: number, buildMs: number): number {
     let soonest = Number.POSITIVE_INFINITY;
     for (const start of this.#running.values()) soonest = Math.min(soonest, start + buildMs - now);
     return Number.isFinite(soonest) ? Math.max(0, soonest) : 0;
