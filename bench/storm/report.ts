@@ -11,6 +11,8 @@ export function summarize(r: RunResult) {
     failed: r.peers.length - ok.length,
     retries: r.peers.reduce((n, p) => n + Math.max(0, p.attempts - 1), 0),
     peer503: r.peers.reduce((n, p) => n + p.got503, 0),
+    /** Peers answered 503 at least once: with no queue, every peer whose subtree is neither built nor building when it asks at full cap. */
+    peersWith503: r.peers.filter((p) => p.got503 > 0).length,
     verifiedBytes: r.peers.reduce((n, p) => n + p.bytes, 0),
     distinct: new Set(r.peers.map((p) => p.subtree)).size,
     p50: percentile(times, 50),
@@ -73,7 +75,7 @@ export function verdicts(capped: RunResult, unlimited: RunResult): Verdict[] {
     {
       goal: "capped followers: far fewer 503s than peers (< peers / 2)",
       met: capped.served503 < capped.peers.length / 2,
-      detail: `${capped.served503} 503s for ${capped.peers.length} peers`,
+      detail: `${capped.served503} 503s for ${capped.peers.length} peers (${c.peersWith503} of them answered 503 at least once)`,
     },
   ];
 }
@@ -96,6 +98,7 @@ export function comparisonTable(capped: RunResult, unlimited: RunResult, markdow
     row("peers succeeded / failed", (_, s) => `${s.succeeded} / ${s.failed}`),
     row("503s served (server /metrics)", (r) => String(r.served503)),
     row("503s seen by peers", (_, s) => String(s.peer503)),
+    row("peers answered 503 at least once", (_, s) => String(s.peersWith503)),
     row("retries made", (_, s) => String(s.retries)),
     row("builds started (server /metrics)", (r) => String(r.buildsStarted)),
     row("distinct subtrees requested", (_, s) => String(s.distinct)),
