@@ -71,7 +71,7 @@ export const definitions = {
   }),
   asset_subtreeDataStreamingChunkBytes: def({
     schema: integer(0),
-    default: "4194304",
+    default: "1048576",
     type: "integer ≥ 0 (bytes)",
     meaning:
       "Most bytes per chunk of an on-demand build, by the tx sizes the subtree stores; bounds build memory when txs are big. 0 = txs count only.",

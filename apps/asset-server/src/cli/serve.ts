@@ -9,6 +9,15 @@ import { type AssetSettings, capacityOf } from "../server/settings.ts";
 import { parseListen } from "./listen.ts";
 
 /**
+ * SQLite page cache of the server's tx store (KiB), unless the URL says `?cache_kib=`. Why not the
+ * store's 64 MiB default: the cache is anonymous memory that stays resident, and a server reads
+ * the store in subtree order once per build, so the OS file cache serves it as well. Measured with
+ * 4 concurrent 40 MB builds: 8 MiB took ~70 MiB off the server's RSS, builds and random lookups
+ * timed the same within noise.
+ */
+const SERVER_SQLITE_CACHE_KIB = 8192;
+
+/**
  * `serve`: settings validated (one message for every bad key) → stores opened (a bad URL or an
  * unreachable database fails now, with its cause) → stale temp files swept → listen. SIGTERM /
  * SIGINT: stop accepting, let streams finish for `asset_shutdown_grace_ms`, abort the rest,
@@ -32,7 +41,7 @@ export async function run(
   let coordinator: Awaited<ReturnType<typeof openCoordinator>>;
   try {
     blobs = await openBlobStore(settings.subtreestore);
-    txs = await openTxStore(settings.txstore);
+    txs = await openTxStore(settings.txstore, { cacheKiB: SERVER_SQLITE_CACHE_KIB });
     // Postgres tx store = scale-out: builds are coordinated with the other replicas.
     coordinator = await openCoordinator({
       txstore: settings.txstore,

@@ -34,8 +34,15 @@ describe("openTxStore", () => {
     await expect(openTxStore("no scheme at all")).rejects.toBeInstanceOf(StoreOpenError);
   });
 
-  test("a bad mmap_size is a BAD_URL naming the parameter", async () => {
+  test("a bad mmap_size or cache_kib is a BAD_URL naming the parameter", async () => {
     await expect(openTxStore(`sqlite://${join(dir, "x.sqlite")}?mmap_size=lots`)).rejects.toThrow(/mmap_size/);
+    await expect(openTxStore(`sqlite://${join(dir, "x.sqlite")}?cache_kib=-1`)).rejects.toThrow(/cache_kib/);
+  });
+
+  test("cache_kib and mmap_size open a working store", async () => {
+    const store = await openTxStore(`sqlite://${join(dir, "c.sqlite")}?cache_kib=2048&mmap_size=0`);
+    expect(await store.has([new Uint8Array(32)])).toEqual([false]);
+    await store.close();
   });
 
   test("postgres:// to an unreachable server fails at open, not at first use", async () => {
