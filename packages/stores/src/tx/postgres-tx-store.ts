@@ -167,20 +167,34 @@ export class PostgresTxStore implements TxStore {
     validateRecords(records);
     this.#assertOpen();
     if (records.length === 0) return;
-    const unique = dedupe(records);
+    await this.sql.begin((tx) => this.#insert(tx, records, options.signal));
+  }
+
+  async putTxBatches(batches: Iterable<readonly TxRecord[]>, options: SignalOption = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    this.#assertOpen();
     await this.sql.begin(async (tx) => {
-      for (let at = 0; at < unique.length; at += INSERT_ROWS) {
-        options.signal?.throwIfAborted();
-        const part = unique.slice(at, at + INSERT_ROWS);
-        await tx.unsafe(this.#q.put, [
-          part.map((r) => r.hash),
-          part.map((r) => r.standard),
-          part.map((r) => r.extended ?? null),
-          part.map((r) => (r.fee === undefined ? null : BigInt(r.fee))),
-          part.map((r) => r.size),
-        ]);
+      for (const records of batches) {
+        validateRecords(records);
+        await this.#insert(tx, records, options.signal);
       }
     });
+  }
+
+  /** One batch inside `tx`, deduplicated: ON CONFLICT cannot touch a row twice in one statement. */
+  async #insert(tx: SQL, records: readonly TxRecord[], signal: AbortSignal | undefined): Promise<void> {
+    const unique = dedupe(records);
+    for (let at = 0; at < unique.length; at += INSERT_ROWS) {
+      signal?.throwIfAborted();
+      const part = unique.slice(at, at + INSERT_ROWS);
+      await tx.unsafe(this.#q.put, [
+        part.map((r) => r.hash),
+        part.map((r) => r.standard),
+        part.map((r) => r.extended ?? null),
+        part.map((r) => (r.fee === undefined ? null : BigInt(r.fee))),
+        part.map((r) => r.size),
+      ]);
+    }
   }
 
   async count(options: SignalOption = {}): Promise<number> {

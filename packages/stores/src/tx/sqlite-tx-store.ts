@@ -198,22 +198,28 @@ export class SqliteTxStore implements TxStore {
   }
 
   async putTxs(records: readonly TxRecord[], options: SignalOption = {}): Promise<void> {
+    await this.putTxBatches([records], options);
+  }
+
+  async putTxBatches(batches: Iterable<readonly TxRecord[]>, options: SignalOption = {}): Promise<void> {
     options.signal?.throwIfAborted();
-    validateRecords(records);
     const db = this.#open();
     const exact = this.#exact;
     const insert = this.#insert;
     const addExtended = this.#addExtended;
     // IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
     // deadlocking on a read-to-write upgrade, and check-then-insert cannot race another writer.
-    // A throw anywhere rolls the whole batch back.
+    // A throw anywhere (a bad row, the batches' own source) rolls the whole transaction back.
     db.transaction(() => {
-      for (const r of records) {
-        const k = hashKey48(r.hash);
-        const found = exact.get(k, r.hash);
-        // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
-        if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
-        else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
+      for (const records of batches) {
+        validateRecords(records);
+        for (const r of records) {
+          const k = hashKey48(r.hash);
+          const found = exact.get(k, r.hash);
+          // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
+          if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
+          else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
+        }
       }
     }).immediate();
   }

@@ -166,6 +166,33 @@ export function describeTxStore(name: string, open: () => Promise<TxStore>): voi
       expect(await store.has([good[0]!.hash, good[19]!.hash])).toEqual([false, false]);
     });
 
+    test("putTxBatches pulls one batch at a time into one transaction; a failing source stores none", async () => {
+      const put = store.putTxBatches?.bind(store);
+      expect(put).toBeDefined();
+      const batches = Array.from({ length: 5 }, (_, b) =>
+        Array.from({ length: 40 }, (_, i) => makeTx(8000 + b * 40 + i)),
+      );
+      const before = await store.count();
+      const pulled: number[] = [];
+      function* lazy(fail: boolean): Generator<TxRecord[]> {
+        for (let b = 0; b < batches.length; b++) {
+          pulled.push(b);
+          if (fail && b === 3) throw new Error("disk gone");
+          yield batches[b]!;
+        }
+      }
+      await expect(put!(lazy(true))).rejects.toThrow("disk gone");
+      expect(pulled).toEqual([0, 1, 2, 3]);
+      expect(await store.count()).toBe(before);
+      expect(await store.has([batches[0]![0]!.hash])).toEqual([false]);
+      await put!(lazy(false));
+      expect(await store.count()).toBe(before + 200);
+      const all = batches.flat();
+      expect((await store.getTxs(all.map((r) => r.hash))).every((b, i) => Bun.deepEquals(b, all[i]!.standard))).toBe(
+        true,
+      );
+    });
+
     test("wrong-length hashes are a TypeError on every read", async () => {
       const short = new Uint8Array(31);
       await expect(store.getTxs([short])).rejects.toBeInstanceOf(TypeError);

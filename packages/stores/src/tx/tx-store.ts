@@ -51,6 +51,20 @@ export interface TxStore {
    * bytes (a txid names one transaction); a newly supplied `extended` form is added to it.
    */
   putTxs(records: readonly TxRecord[], options?: SignalOption): Promise<void>;
+  /**
+   * `putTxs` for more records than should be in memory at once: every record of every batch in
+   * one transaction, all or nothing; the next batch is pulled only once the previous one is
+   * written, and none is kept, so a caller can read batches from disk as the store asks for them
+   * (the peer validator commits a streamed subtree from its temp file this way). The iterable is
+   * synchronous because SQLite's transaction is: nothing else of the process can run inside it.
+   * An error thrown by the iterable rolls everything back.
+   *
+   * @example
+   * ```ts
+   * await txs.putTxBatches(readBatchesFromFile(path)); // a generator of TxRecord[]
+   * ```
+   */
+  putTxBatches?(batches: Iterable<readonly TxRecord[]>, options?: SignalOption): Promise<void>;
   /** Number of stored transactions. */
   count(options?: SignalOption): Promise<number>;
   /** Releases the database; idempotent. Calls after close reject. */
