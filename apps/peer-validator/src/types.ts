@@ -15,6 +15,12 @@ export interface TxStoreLike {
   has(hashes: Uint8Array[], options?: { signal?: AbortSignal }): Promise<boolean[]>;
   /** All-or-nothing: one transaction. */
   putTxs(txs: TxRecord[], options?: { signal?: AbortSignal }): Promise<unknown>;
+  /**
+   * All batches in one transaction, pulled one at a time (`@subtreekit/stores` has it): how a
+   * streamed subtree's txs go from its temp file to the store without all being in memory. A
+   * store without it gets them all in one `putTxs`.
+   */
+  putTxBatches?(batches: Iterable<TxRecord[]>, options?: { signal?: AbortSignal }): Promise<unknown>;
 }
 
 export type BlobType = "subtree" | "subtreeData" | "block";
@@ -24,6 +30,14 @@ export interface BlobWriter {
   write(chunk: Uint8Array): unknown;
   commit(): Promise<unknown>;
   abort(reason?: unknown): Promise<unknown> | unknown;
+  /**
+   * The temp file being written, its header length, and a flush to it (the file blob store's
+   * atomic sink has all three): a streamed subtree's missing txs are read back from it at commit
+   * instead of being held in memory. Without them they are held in memory.
+   */
+  readonly tempPath?: string;
+  readonly headerBytes?: number;
+  flush?(): Promise<unknown>;
 }
 
 export interface BlobStoreLike {
@@ -46,6 +60,12 @@ export interface ValidatorSettings {
   subtreevalidation_percentageMissingGetFullData: number;
   subtreevalidation_missingTransactionsBatchSize: number;
   subtreevalidation_getMissingTransactions: number;
+  /**
+   * Bytes of a streamed subtree's missing txs read back from its temp file and handed to the tx
+   * store at once while committing (a larger tx goes alone). Bounds the commit's memory whatever
+   * the subtree's size. Programmatic only (not a settings.conf key).
+   */
+  peer_commit_batch_bytes: number;
 }
 
 export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = {
@@ -59,4 +79,5 @@ export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = {
   subtreevalidation_percentageMissingGetFullData: 20,
   subtreevalidation_missingTransactionsBatchSize: 16_384,
   subtreevalidation_getMissingTransactions: 4,
+  peer_commit_batch_bytes: 4 * 1024 * 1024,
 };

@@ -7,6 +7,7 @@ import { commitSubtree } from "./commit-subtree.ts";
 import { fetchMissingTxs } from "./fetch-missing-txs.ts";
 import { fetchNodes } from "./fetch-nodes.ts";
 import { StagedSubtree } from "./staged.ts";
+import { StagedInFile, type StagingFile } from "./staged-in-file.ts";
 import { verifyDataStream } from "./verify-data-stream.ts";
 
 /** `hash`: the subtree hash, display hex (64 chars). */
@@ -83,14 +84,18 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
         ? "data"
         : "txs";
   s.emit({ type: "subtree-nodes", subtree: hex, peer, nodes: n, missing: missing.length, path });
-  const staged = new StagedSubtree(n);
   const progress = (txs: number, bytes: number) => s.emit({ type: "progress", subtree: hex, txs, bytes });
   let writer: BlobWriter | undefined;
+  let staged = new StagedSubtree(n);
   let bytes = 0;
   try {
     if (path === "data") {
       if (!(await s.blobStore.exists(hash, "subtreeData", { signal: s.signal })))
         writer = await s.blobStore.createWriter(hash, "subtreeData");
+      // the missing txs are found again in the sink's temp file at commit; without one (the
+      // .subtreeData is already stored, or a blob store whose writer has none) they stay in memory
+      const file = stagingFile(writer);
+      if (file) staged = new StagedSubtree(n, new StagedInFile(n, file));
       const { response, url } = await peerFetch(s, peer, `/subtree_data/${hex}`);
       const w = writer;
       // fetchWithRetry's per-attempt timeout stays linked to this body: a stall ends the read
@@ -119,8 +124,16 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
     throw err;
   }
   await commitSubtree(s, hash, nodes, staged, writer);
-  s.emit({ type: "subtree-done", subtree: hex, peer, txs: n, bytes, stored: staged.txs.length });
-  return { hash: hex, nodes, peer, path, stored: staged.txs.length, bytes };
+  s.emit({ type: "subtree-done", subtree: hex, peer, txs: n, bytes, stored: staged.count });
+  return { hash: hex, nodes, peer, path, stored: staged.count, bytes };
+}
+
+/** The writer's temp file when it exposes one (the file blob store's atomic sink does). */
+function stagingFile(w: BlobWriter | undefined): StagingFile | undefined {
+  if (!w || typeof w.tempPath !== "string" || typeof w.headerBytes !== "number" || typeof w.flush !== "function")
+    return undefined;
+  const { tempPath, headerBytes } = w;
+  return { tempPath, headerBytes, flush: () => w.flush!() };
 }
 
 /** Internal-order hash of a 64-hex display hash; a UsageError names what was wrong. */

@@ -16,6 +16,7 @@ export interface VerifyDataOptions {
   nodes: readonly Uint8Array[];
   /** Per node: true when the local store already has the tx (its bytes are not staged). */
   known: readonly boolean[];
+  /** Where the txs the store lacks go: `staged.inFile` (the sink's file) when set, else `staged.txs`. */
   staged: StagedSubtree;
   maxTxBytes: number;
   signal: AbortSignal;
@@ -33,8 +34,9 @@ export interface VerifyDataOptions {
  * placeholder; a leading coinbase takes the placeholder's slot; exactly one tx per node; EOF
  * inside a tx is an error). Each verified batch goes to `sink` as it passes (a leading coinbase is
  * left out, as go-subtree `Serialize` leaves it out); the txs the store lacks are staged for one
- * commit later. Failures: VerificationError naming the peer, the subtree, the index and expected
- * vs actual; PeerError when the body broke off or timed out.
+ * commit later (as their place in the sink's file when `staged.inFile` is set, which `sink`
+ * must then be writing). Failures: VerificationError naming the peer, the subtree, the index and
+ * expected vs actual; PeerError when the body broke off or timed out.
  */
 export async function verifyDataStream(
   body: ReadableStream<Uint8Array> | null,
@@ -45,6 +47,8 @@ export async function verifyDataStream(
   let next = placeholder ? 1 : 0; // node index the next tx must match
   let bytes = 0;
   let txs = 0;
+  const inFile = o.staged.inFile;
+  if (inFile && !o.sink) throw new TypeError("staging in the sink's file needs the sink");
   const where = { peer: o.peer, url: o.url, subtree: o.subtree, signal: o.signal, what: "subtree_data" };
   try {
     if (!body)
@@ -57,18 +61,20 @@ export async function verifyDataStream(
         batchBytes += b.length;
         if (tx.index === 0 && placeholder) continue; // the coinbase in the placeholder's slot
         if (o.sink) runs.add(b);
+        // in the sink's file the bytes can be found again: stage where they are, not the bytes
+        const keep = !o.known[tx.index] && !inFile;
+        inFile?.add(tx.index, b.length, !o.known[tx.index], tx.extended);
         if (tx.extended) {
           const parsed = parseTx(b); // once, for both: each would parse the tx again
           const standard = toStandardBytes(parsed);
           const fee = txFee(parsed);
           o.staged.sizes[tx.index] = standard.length;
           o.staged.fees[tx.index] = Math.max(0, fee ?? 0);
-          if (!o.known[tx.index])
-            o.staged.txs.push({ hash: tx.txid, standard, extended: b, fee, size: standard.length });
+          if (keep) o.staged.txs.push({ hash: tx.txid, standard, extended: b, fee, size: standard.length });
         } else {
           // a standard tx is its own standard form: no copy; its fee is unknown (fees start at 0)
           o.staged.sizes[tx.index] = b.length;
-          if (!o.known[tx.index])
+          if (keep)
             o.staged.txs.push({ hash: tx.txid, standard: b, extended: undefined, fee: undefined, size: b.length });
         }
         next = tx.index + 1;
