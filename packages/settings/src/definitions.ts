@@ -204,6 +204,14 @@ export const definitions = {
     meaning: "Largest Retry-After honoured; longer hints are clamped.",
     reference: "none: `maxRetryAfter` constant (later versions)",
   }),
+  peer_commit_batch_bytes: def({
+    schema: integer(1),
+    default: "4194304",
+    type: "integer ≥ 1 (bytes)",
+    meaning:
+      "Peer validator: txs of a streamed subtree are read back from its verified .subtreeData temp file and stored in batches of about this many bytes, all in one transaction.",
+    reference: "none",
+  }),
   max_subtree_leaves: def({
     schema: integer(1),
     default: "1048576",

@@ -1,6 +1,6 @@
 import { loadSettings, type Settings } from "@subtreekit/settings";
 import { openBlobStore, openTxStore, type TxStore } from "@subtreekit/stores";
-import { type BlobStoreLike, DEFAULT_VALIDATOR_SETTINGS, type ValidatorSettings } from "../types.ts";
+import type { BlobStoreLike, ValidatorSettings } from "../types.ts";
 
 // The server's defaults; when the settings still say these, the validator keeps its own data
 // apart (./validator-data), so running both in one folder never mixes a peer's and our stores.
@@ -41,7 +41,7 @@ export async function openStores(o: {
     subtreevalidation_percentageMissingGetFullData: all.subtreevalidation_percentageMissingGetFullData,
     subtreevalidation_missingTransactionsBatchSize: all.subtreevalidation_missingTransactionsBatchSize,
     subtreevalidation_getMissingTransactions: all.subtreevalidation_getMissingTransactions,
-    peer_commit_batch_bytes: DEFAULT_VALIDATOR_SETTINGS.peer_commit_batch_bytes,
+    peer_commit_batch_bytes: all.peer_commit_batch_bytes,
   };
   return { settings, txStore, blobStore, txstoreUrl, subtreestoreUrl };
 }
