@@ -109,6 +109,35 @@ describe("RetrySchedule", () => {
     expect(s.retryAfterS("y")).toBe(1);
   });
 
+  test("when the line moves slower than build time ÷ cap (idle permits), hints follow the gaps seen between starts", () => {
+    const { s, clock } = scheduleAt({ cap: 2 });
+    learn(s, clock, 2000); // 1 s per permit at best
+    s.started("a");
+    s.started("b");
+    expect(s.retryAfterS("x")).toBe(2); // a ends in 2 s
+    expect(s.retryAfterS("y")).toBe(3); // + 1 s
+    expect(s.retryAfterS("z")).toBe(4);
+    // Builds start 3 s apart while x, y, z wait: the line moves one subtree per 3 s.
+    for (const h of ["x", "y"]) {
+      clock.t += 3000;
+      s.ended(h === "x" ? "a" : "b", true);
+      s.started(h);
+    }
+    expect(s.startGapMs).toBe(3000);
+    expect(s.retryAfterS("w")).toBe(3); // z ahead: ~0 until a permit frees + 1 × 3 s, not 1 s
+    expect(s.retryAfterS("v")).toBe(6);
+  });
+
+  test("gaps while nobody waits do not count", () => {
+    const { s, clock } = scheduleAt({ cap: 1 });
+    learn(s, clock, 1000);
+    s.started("a");
+    clock.t += 60_000;
+    s.ended("a", true);
+    s.started("b"); // nobody was in the line: an idle minute says nothing about its speed
+    expect(s.startGapMs).toBeUndefined();
+  });
+
   test("maxS ≤ minS turns it off: always the constant", () => {
     const { s, clock } = scheduleAt({ cap: 1, minS: 2, maxS: 0 });
     learn(s, clock, 10_000);

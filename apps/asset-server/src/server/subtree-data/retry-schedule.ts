@@ -22,8 +22,9 @@ const MAX_WAITING = 10_000;
  * (~6 s) while the distinct subtrees waiting took ~15 s to get through the cap, so they failed.
  *
  * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's hint
- * is the time until the first running build is expected to end, plus one average permit interval
- * (average build time ÷ cap) per subtree ahead of it. Peers of one subtree get the same moment, so
+ * is the time until the first running build is expected to end, plus one permit interval per
+ * subtree ahead of it: average build time ÷ cap, or the average gap seen between build starts
+ * while subtrees waited, if longer (permits sit idle until a peer comes back). Peers of one subtree get the same moment, so
  * they come back together and one build serves them all (the rest follow it); a subtree that came
  * back and still met a full cap keeps its place, ahead of those rejected after it. A subtree leaves
  * the line when its build starts, or when nobody asked for it for longer than a peer waits
@@ -47,6 +48,10 @@ export class RetrySchedule {
   readonly #running = new Map<string, number>();
   /** The line: subtree → when it was last rejected, in first-rejection order. */
   readonly #waiting = new Map<string, number>();
+  /** Running average of the time between build starts while subtrees waited in the line (ms). */
+  #startGapMs: number | undefined;
+  /** When the last build started, if subtrees were waiting then. */
+  #lastBusyStart: number | undefined;
 
   constructor(o: RetryScheduleOptions) {
     this.#cap = Math.max(1, o.cap);
@@ -66,10 +71,27 @@ export class RetrySchedule {
     return this.#waiting.size;
   }
 
-  /** A build of `hex` took a permit: it leaves the line, and its end is now expected. */
+  /** Average time between build starts while subtrees waited (ms): how fast the line moves. */
+  get startGapMs(): number | undefined {
+    return this.#startGapMs;
+  }
+
+  /**
+   * A build of `hex` took a permit: it leaves the line, and its end is now expected. While
+   * subtrees wait, the gap since the previous start says how fast the line really moves: slower
+   * than `build time ÷ cap` whenever a permit sits idle until the next peer comes back.
+   */
   started(hex: string): void {
+    const now = this.#now();
+    const busy = this.#waiting.size > 0;
+    if (busy && this.#lastBusyStart !== undefined) {
+      const gap = Math.min(now - this.#lastBusyStart, this.#maxMs);
+      this.#startGapMs =
+        this.#startGapMs === undefined ? gap : this.#startGapMs + EWMA_WEIGHT * (gap - this.#startGapMs);
+    }
+    this.#lastBusyStart = busy ? now : undefined;
     this.#waiting.delete(hex);
-    this.#running.set(hex, this.#now());
+    this.#running.set(hex, now);
   }
 
   /** The build of `hex` gave its permit back; only a complete one says how long builds take. */
@@ -90,7 +112,9 @@ export class RetrySchedule {
     const buildMs = this.#buildMs ?? this.#oldestAge(now);
     if (buildMs === 0) return this.#minMs / 1000;
     const ahead = this.#place(hex, now);
-    const ms = this.#untilPermitFree(now, buildMs) + (ahead * buildMs) / this.#cap;
+    // One subtree per permit interval at best; slower when the line was seen to move slower.
+    const perSubtree = Math.max(buildMs / this.#cap, this.#startGapMs ?? 0);
+    const ms = this.#untilPermitFree(now, buildMs) + ahead * perSubtree;
     // Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted.
     return Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
   }
