@@ -4,45 +4,23 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { seedSubtree } from "../testing/fixtures.ts";
+import { startServerProcess } from "../testing/server-process.ts";
 
 const MAIN = join(import.meta.dir, "..", "main.ts");
 const SLOW_SERVE = join(import.meta.dir, "..", "testing", "slow-serve.ts");
 const dir = mkdtempSync(join(tmpdir(), "asset-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = {
-  ...process.env,
+const settings = {
   subtreestore: `file://${dir}/blobs?fsync=none`,
   txstore: `sqlite://${dir}/tx.sqlite`,
-  asset_httpListenAddress: "127.0.0.1:0",
   asset_subtreeDataStreamingChunkSize: "1000",
 };
+const env = { ...process.env, ...settings, asset_httpListenAddress: "127.0.0.1:0" };
 
-/** Starts `subtreekit-asset serve` as a child process and waits for its "listening" log line. */
-async function startChild(extraEnv: Record<string, string> = {}, entry: string[] = [MAIN, "serve"]) {
-  const child = Bun.spawn(["bun", ...entry], {
-    env: { ...env, ...extraEnv },
-    stdout: "pipe",
-    stderr: "pipe",
-    cwd: dir,
-  });
-  const reader = child.stdout.getReader();
-  let text = "";
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-    const line = text.split("\n").find((l) => l.includes("asset server listening"));
-    if (line) {
-      reader.releaseLock();
-      void child.stdout.pipeTo(new WritableStream()).catch(() => {});
-      return { child, url: JSON.parse(line).url as string };
-    }
-  }
-  child.kill(9);
-  throw new Error(`child did not start: ${text} ${await new Response(child.stderr).text()}`);
-}
+/** Starts `subtreekit-asset serve` (or another entry that runs it) as a child process in `dir`. */
+const startChild = (extraEnv: Record<string, string> = {}, cmd?: string[]) =>
+  startServerProcess({ cwd: dir, env: { ...settings, ...extraEnv }, ...(cmd ? { cmd } : {}) });
 
 describe("serve (child process)", () => {
   test("kill -9 mid-build (tx store slowed by a fake delay) leaves no final file; restart sweeps the temp file, rebuilds, and SIGTERM exits 0", async () => {
@@ -54,21 +32,19 @@ describe("serve (child process)", () => {
       readdirSync(dirname(blobs.path(st.hash, "subtreeData"))).filter((f) => f.includes(".subtreeData"));
 
     // Builds write at the tx store's pace, not the client's: delay each batch so the kill lands mid-build.
-    const first = await startChild({ SUBTREEKIT_TEST_TX_DELAY_MS: "200" }, [SLOW_SERVE]);
+    const first = await startChild({ SUBTREEKIT_TEST_TX_DELAY_MS: "200" }, ["bun", SLOW_SERVE]);
     const res = await fetch(`${first.url}/api/v1/subtree_data/${st.hex}`);
     expect(res.status).toBe(200);
     await res.body!.getReader().read();
     expect(files().some((f) => f.endsWith(".tmp"))).toBe(true);
-    first.child.kill(9);
-    await first.child.exited;
+    await first.kill();
     expect(files().filter((f) => !f.endsWith(".tmp") && !f.endsWith(".dah"))).toEqual([]);
 
     const second = await startChild();
     expect(files().filter((f) => f.endsWith(".tmp"))).toEqual([]);
     const again = await fetch(`${second.url}/api/v1/subtree_data/${st.hex}`);
     expect(Buffer.compare(new Uint8Array(await again.arrayBuffer()), st.data)).toBe(0);
-    second.child.kill("SIGTERM");
-    expect(await second.child.exited).toBe(0);
+    expect(await second.stop()).toBe(0);
   }, 60_000);
 
   test("bad settings fail at start-up naming every bad key", async () => {
