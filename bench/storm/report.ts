@@ -13,6 +13,8 @@ export function summarize(r: RunResult) {
     peer503: r.peers.reduce((n, p) => n + p.got503, 0),
     /** Peers answered 503 at least once: with no queue, every peer whose subtree is neither built nor building when it asks at full cap. */
     peersWith503: r.peers.filter((p) => p.got503 > 0).length,
+    /** The most requests one peer needed (6 = the production policy's last attempt). */
+    maxAttempts: r.peers.reduce((n, p) => Math.max(n, p.attempts), 0),
     verifiedBytes: r.peers.reduce((n, p) => n + p.bytes, 0),
     distinct: new Set(r.peers.map((p) => p.subtree)).size,
     p50: percentile(times, 50),
@@ -100,6 +102,7 @@ export function comparisonTable(capped: RunResult, unlimited: RunResult, markdow
     row("503s seen by peers", (_, s) => String(s.peer503)),
     row("peers answered 503 at least once", (_, s) => String(s.peersWith503)),
     row("retries made", (_, s) => String(s.retries)),
+    row("most attempts by one peer", (_, s) => String(s.maxAttempts)),
     row("builds started (server /metrics)", (r) => String(r.buildsStarted)),
     row("distinct subtrees requested", (_, s) => String(s.distinct)),
     row("requests that followed a build", (r) => String(r.followed)),
