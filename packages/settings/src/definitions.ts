@@ -88,7 +88,8 @@ export const definitions = {
     schema: integer(0),
     default: "1",
     type: "integer ≥ 0 (s)",
-    meaning: "Retry-After seconds sent with a 503.",
+    meaning:
+      "Retry-After seconds of a 503; at full create cap the least sent (the hint is scheduled per subtree up to asset_subtree_data_retry_after_max_s).",
     reference: "none: hard-coded `Retry-After: 1`",
   }),
   asset_subtree_data_retry_after_max_s: def({
