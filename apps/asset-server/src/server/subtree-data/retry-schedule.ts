@@ -2,7 +2,7 @@
 export interface RetryScheduleOptions {
   /** Create permits (the cap); `Infinity` never rejects, so the schedule is never asked. */
   cap: number;
-  /** The smallest Retry-After sent, and the only one while no build has finished yet (seconds). */
+  /** The smallest Retry-After sent, and the one sent while no build runs to estimate from (seconds). */
   minS: number;
   /** The largest Retry-After sent (seconds); ≤ `minS` turns the schedule off: always `minS`. */
   maxS: number;
@@ -24,9 +24,10 @@ const MAX_WAITING = 10_000;
  * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's hint
  * is the time until the first running build is expected to end, plus one permit interval per
  * subtree ahead of it: average build time ÷ cap, or the average gap seen between build starts
- * while subtrees waited, if longer (permits sit idle until a peer comes back). Peers of one subtree get the same moment, so
- * they come back together and one build serves them all (the rest follow it); a subtree that came
- * back and still met a full cap keeps its place, ahead of those rejected after it. A subtree leaves
+ * while subtrees waited, if longer (permits sit idle until a peer comes back). Peers of one
+ * subtree get the same moment, so they come back together and one build serves them all (the rest
+ * follow it); a subtree that came back and still met a full cap keeps its place, ahead of those
+ * rejected after it. A subtree leaves
  * the line when its build starts, or when nobody asked for it for longer than a peer waits
  * (`maxS` × 1.5 + 2 s: equal jitter adds up to half a hint). Nothing waits on the server (still no
  * queue): the line is one entry per rejected subtree, and a permit still goes to whoever asks
