@@ -128,6 +128,41 @@ describe("RetrySchedule", () => {
     expect(s.retryAfterS("v")).toBe(6);
   });
 
+  test("the line's speed is averaged over a window of starts, so bursts do not hide idle time", () => {
+    const { s, clock } = scheduleAt({ cap: 4 });
+    learn(s, clock, 400);
+    s.started("a");
+    s.retryAfterS("x"); // x waits from here on
+    const t0 = clock.t;
+    for (const [dt, h] of [
+      [0, "b"],
+      [10, "c"],
+      [20, "d"],
+      [2000, "e"],
+    ] as const) {
+      clock.t = t0 + dt;
+      s.started(h);
+    }
+    // Four starts over 2 s: one per 667 ms on average, though two of the three gaps were 10 ms.
+    expect(s.startGapMs).toBeCloseTo(2000 / 3);
+  });
+
+  test("a subtree whose peers keep coming back at the hint into a full cap gets a second longer each round", () => {
+    const { s, clock } = scheduleAt({ cap: 1 });
+    learn(s, clock, 1000);
+    const t0 = clock.t;
+    s.started("a"); // and overruns: the estimate alone would say "1 s" every time
+    expect(s.retryAfterS("x")).toBe(1);
+    clock.t = t0 + 1000;
+    expect(s.retryAfterS("x")).toBe(1); // round 1
+    clock.t = t0 + 2000;
+    expect(s.retryAfterS("x")).toBe(2); // round 2
+    clock.t = t0 + 4000;
+    expect(s.retryAfterS("x")).toBe(3); // round 3
+    clock.t = t0 + 4500; // another peer of x, before the hint: not a round
+    expect(s.retryAfterS("x")).toBe(3);
+  });
+
   test("gaps while nobody waits do not count", () => {
     const { s, clock } = scheduleAt({ cap: 1 });
     learn(s, clock, 1000);

@@ -14,6 +14,20 @@ export interface RetryScheduleOptions {
 const EWMA_WEIGHT = 0.3;
 /** Subtrees remembered at most; beyond it the oldest are dropped. */
 const MAX_WAITING = 10_000;
+/** Build starts (while subtrees waited) over which the line's speed is averaged. */
+const SPEED_WINDOW = 8;
+/** A request this close to its subtree's last hint counts as coming back at that hint. */
+const DUE_SLACK_MS = 250;
+
+/** A subtree in the line. */
+interface Waiting {
+  /** When it was last asked for (a request was rejected). */
+  seen: number;
+  /** When its last hint told its peers to come back. */
+  due: number;
+  /** How many times its peers came back at a hint and still met a full cap. */
+  rounds: number;
+}
 
 /**
  * The `Retry-After` of a 503 at full create cap: when this server expects a permit to be free for
@@ -24,16 +38,18 @@ const MAX_WAITING = 10_000;
  * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's hint
  * is the time until the first running build is expected to end, plus one permit interval per
  * subtree ahead of it: average build time ÷ cap, or the average gap seen between build starts
- * while subtrees waited, if longer (permits sit idle until a peer comes back). Peers of one
- * subtree get the same moment, so they come back together and one build serves them all (the rest
- * follow it); a subtree that came back and still met a full cap keeps its place, ahead of those
- * rejected after it. A subtree leaves
- * the line when its build starts, or when nobody asked for it for longer than a peer waits
- * (`maxS` × 1.5 + 2 s: equal jitter adds up to half a hint). Nothing waits on the server (still no
- * queue): the line is one entry per rejected subtree, and a permit still goes to whoever asks
- * first when it frees.
+ * while subtrees waited (over the last 8 such starts), if longer: permits sit idle until a peer
+ * comes back. Peers of one subtree get the same moment, so they come back together and one build
+ * serves them all (the rest follow it); a subtree that came back and still met a full cap keeps
+ * its place, ahead of those rejected after it. A subtree leaves the line when its build starts, or
+ * when nobody asked for it for longer than a peer waits (`maxS` × 1.5 + 2 s: equal jitter adds up
+ * to half a hint). Nothing waits on the server (still no queue): the line is one entry per
+ * rejected subtree, and a permit still goes to whoever asks first when it frees.
  *
- * Until a build has finished, the age of the longest-running one stands in for the average.
+ * Until a build has finished, the age of the longest-running one stands in for the average. When
+ * a subtree's peers come back at their hint and still meet a full cap, the estimate was short:
+ * each such round adds a second to the least hint it gets, so the 6 attempts of a peer (5 waits)
+ * cover a line that moves slower than estimated.
  *
  * The hint is clamped to `maxS`, 5 s by default: reference (Go) peers ignore a Retry-After above
  * their 5 s backoff ceiling (spec teranode-peer §3.2), ours accept up to 30 s.
@@ -47,12 +63,10 @@ export class RetrySchedule {
   /** Running average of how long a create permit is held by a successful build (ms). */
   #buildMs: number | undefined;
   readonly #running = new Map<string, number>();
-  /** The line: subtree → when it was last rejected, in first-rejection order. */
-  readonly #waiting = new Map<string, number>();
-  /** Running average of the time between build starts while subtrees waited in the line (ms). */
-  #startGapMs: number | undefined;
-  /** When the last build started, if subtrees were waiting then. */
-  #lastBusyStart: number | undefined;
+  /** The line, in first-rejection order. */
+  readonly #waiting = new Map<string, Waiting>();
+  /** Times of the last build starts that happened while subtrees waited (oldest first). */
+  readonly #busyStarts: number[] = [];
 
   constructor(o: RetryScheduleOptions) {
     this.#cap = Math.max(1, o.cap);
@@ -72,25 +86,27 @@ export class RetrySchedule {
     return this.#waiting.size;
   }
 
-  /** Average time between build starts while subtrees waited (ms): how fast the line moves. */
+  /**
+   * Average time between the last build starts that happened while subtrees waited (ms): how
+   * fast the line really moves. Slower than `build time ÷ cap` whenever a permit sits idle until
+   * the next peer comes back. Averaged over a window, not per gap: starts come in bursts (peers
+   * of several subtrees come back at once), and a per-gap average forgets the idle time.
+   */
   get startGapMs(): number | undefined {
-    return this.#startGapMs;
+    const n = this.#busyStarts.length;
+    if (n < 2) return undefined;
+    return ((this.#busyStarts[n - 1] as number) - (this.#busyStarts[0] as number)) / (n - 1);
   }
 
-  /**
-   * A build of `hex` took a permit: it leaves the line, and its end is now expected. While
-   * subtrees wait, the gap since the previous start says how fast the line really moves: slower
-   * than `build time ÷ cap` whenever a permit sits idle until the next peer comes back.
-   */
+  /** A build of `hex` took a permit: it leaves the line, and its end is now expected. */
   started(hex: string): void {
     const now = this.#now();
-    const busy = this.#waiting.size > 0;
-    if (busy && this.#lastBusyStart !== undefined) {
-      const gap = Math.min(now - this.#lastBusyStart, this.#maxMs);
-      this.#startGapMs =
-        this.#startGapMs === undefined ? gap : this.#startGapMs + EWMA_WEIGHT * (gap - this.#startGapMs);
+    if (this.#waiting.size > 0) {
+      this.#busyStarts.push(now);
+      if (this.#busyStarts.length > SPEED_WINDOW) this.#busyStarts.shift();
+    } else {
+      this.#busyStarts.length = 0; // nobody waited: an idle stretch says nothing about the speed
     }
-    this.#lastBusyStart = busy ? now : undefined;
     this.#waiting.delete(hex);
     this.#running.set(hex, now);
   }
@@ -112,33 +128,41 @@ export class RetrySchedule {
     // bound, better than nothing in the first second of a burst (when most 503s are sent).
     const buildMs = this.#buildMs ?? this.#oldestAge(now);
     if (buildMs === 0) return this.#minMs / 1000;
-    const ahead = this.#place(hex, now);
+    const entry = this.#place(hex, now);
     // One subtree per permit interval at best; slower when the line was seen to move slower.
-    const perSubtree = Math.max(buildMs / this.#cap, this.#startGapMs ?? 0);
-    const ms = this.#untilPermitFree(now, buildMs) + ahead * perSubtree;
+    const perSubtree = Math.max(buildMs / this.#cap, this.startGapMs ?? 0);
+    let ms = this.#untilPermitFree(now, buildMs) + entry.ahead * perSubtree;
+    // Its peers came back at the hint and still met a full cap: the estimate was short. Grow the
+    // hint by a second per such round, so a peer's attempts outlast a line slower than estimated.
+    ms = Math.max(ms, entry.rounds * 1000);
     // Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted.
-    return Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
+    const seconds = Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
+    entry.waiting.due = Math.max(entry.waiting.due, now + seconds * 1000);
+    return seconds;
   }
 
-  /** Puts `hex` in the line (at the end if new) and returns how many live subtrees are ahead. */
-  #place(hex: string, now: number): number {
+  /** Puts `hex` in the line (at the end if new): its entry, and how many live subtrees are ahead. */
+  #place(hex: string, now: number): { waiting: Waiting; ahead: number; rounds: number } {
     let ahead = 0;
-    let found = false;
-    for (const [k, seen] of this.#waiting) {
-      if (k === hex) {
-        found = true;
-        break;
-      }
-      if (now - seen > this.#forgetMs)
+    for (const [k, w] of this.#waiting) {
+      if (k === hex) break;
+      if (now - w.seen > this.#forgetMs)
         this.#waiting.delete(k); // its peers gave up or got it elsewhere
       else ahead++;
     }
-    if (!found && this.#waiting.size >= MAX_WAITING) {
-      const oldest = this.#waiting.keys().next();
-      if (!oldest.done) this.#waiting.delete(oldest.value);
+    let waiting = this.#waiting.get(hex);
+    if (waiting === undefined) {
+      if (this.#waiting.size >= MAX_WAITING) {
+        const oldest = this.#waiting.keys().next();
+        if (!oldest.done) this.#waiting.delete(oldest.value);
+      }
+      waiting = { seen: now, due: 0, rounds: 0 };
+      this.#waiting.set(hex, waiting);
+    } else {
+      if (waiting.due > 0 && now >= waiting.due - DUE_SLACK_MS) waiting.rounds++;
+      waiting.seen = now; // an existing key keeps its place in a Map
     }
-    this.#waiting.set(hex, now); // an existing key keeps its place in a Map
-    return ahead;
+    return { waiting, ahead, rounds: waiting.rounds };
   }
 
   /** Age of the longest-running build (ms), 0 when none runs. */
