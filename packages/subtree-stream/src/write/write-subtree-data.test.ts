@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { COINBASE_PLACEHOLDER, toDisplayHex } from "../hash.ts";
+import { rng } from "../testdata/helpers.ts";
 import {
   EmptySubtreeDataError,
   MisplacedCoinbaseError,
@@ -9,18 +10,6 @@ import {
   type TxSource,
   writeSubtreeData,
 } from "./index.ts";
-
-/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
