@@ -4,7 +4,13 @@ import type { AtomicSink } from "../ports.ts";
 import { BuildAbortedError } from "./build-errors.ts";
 
 export type BuildOutcome =
-  | { ok: true; txs: number; bytes: number /** Time spent publishing the file (fsync, rename). */; commitMs: number }
+  | {
+      ok: true;
+      txs: number;
+      bytes: number;
+      /** Time spent publishing the file (fsync, rename). */
+      commitMs: number;
+    }
   | { ok: false; error: unknown; reason: "client_gone" | "shutdown" | "write_failed" };
 
 export interface BuildOptions {
