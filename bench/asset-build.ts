@@ -9,35 +9,11 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveAsset, spawnServing } from "./lib/asset-child.ts";
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === "--serve-asset") await serveAsset(rest[0]!);
 else await main();
-
-async function serveAsset(dir: string) {
-  const { loadSettings } = await import("../packages/settings/src/index.ts");
-  const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
-  const { createAssetServer } = await import("../apps/asset-server/src/index.ts");
-  const settings = loadSettings({ env: {}, files: [] });
-  const blobStore = await openBlobStore(`file://${dir}/blobs`);
-  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite`);
-  const asset = createAssetServer({ settings, txStore, blobStore, heightScanMs: 0 });
-  const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
-  console.log(`PORT ${port}`);
-}
-
-async function spawnServer(dir: string): Promise<{ port: number; kill: () => void }> {
-  const child = Bun.spawn(["bun", import.meta.path, "--serve-asset", dir], { stdout: "pipe", stderr: "inherit" });
-  const reader = child.stdout.getReader();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${text}`);
-    text += new TextDecoder().decode(value);
-    const m = /PORT (\d+)/.exec(text);
-    if (m) return { port: Number(m[1]), kill: () => child.kill() };
-  }
-}
 
 /** The store's lookup key (first 6 bytes of the hash as a number), as its own index uses. */
 function key48(h: Uint8Array): number {
@@ -77,7 +53,7 @@ async function main() {
       await sink.end();
       return bytes;
     };
-    const srv = await spawnServer(dir);
+    const srv = await spawnServing(import.meta.path, ["--serve-asset", dir]);
     process.on("exit", () => srv.kill());
     const url = `http://127.0.0.1:${srv.port}/api/v1/subtree_data/${st.hex}`;
     const best = { loop: 0, build: 0 };

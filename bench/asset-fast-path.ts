@@ -10,23 +10,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveAsset, spawnServing } from "./lib/asset-child.ts";
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === "--serve-asset") await serveAsset(rest[0]!);
 else if (mode === "--serve-bunfile") serveBunFile(rest[0]!);
 else await main();
-
-async function serveAsset(dir: string) {
-  const { loadSettings } = await import("../packages/settings/src/index.ts");
-  const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
-  const { createAssetServer } = await import("../apps/asset-server/src/index.ts");
-  const settings = loadSettings({ env: {}, files: [] });
-  const blobStore = await openBlobStore(`file://${dir}/blobs`);
-  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite`);
-  const asset = createAssetServer({ settings, txStore, blobStore, heightScanMs: 0 });
-  const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
-  console.log(`PORT ${port}`);
-}
 
 function serveBunFile(dir: string) {
   const server = Bun.serve({
@@ -56,19 +45,6 @@ function cpuSeconds(pid: number): number {
   };
   walk(pid);
   return total;
-}
-
-async function spawnServer(args: string[]): Promise<{ pid: number; port: number; kill: () => void }> {
-  const child = Bun.spawn(["bun", import.meta.path, ...args], { stdout: "pipe", stderr: "inherit" });
-  const reader = child.stdout.getReader();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${text}`);
-    text += new TextDecoder().decode(value);
-    const m = /PORT (\d+)/.exec(text);
-    if (m) return { pid: child.pid, port: Number(m[1]), kill: () => child.kill() };
-  }
 }
 
 async function startNginx(dir: string): Promise<{ pid: number; port: number; kill: () => void } | undefined> {
@@ -131,10 +107,10 @@ async function main() {
       start: () => Promise<{ pid: number; port: number; kill: () => void } | undefined>;
       path: (n: string) => string;
     }[] = [
-      { name: "Bun.file", start: () => spawnServer(["--serve-bunfile", dir]), path: (n) => `/${n}` },
+      { name: "Bun.file", start: () => spawnServing(import.meta.path, ["--serve-bunfile", dir]), path: (n) => `/${n}` },
       {
         name: "asset",
-        start: () => spawnServer(["--serve-asset", dir]),
+        start: () => spawnServing(import.meta.path, ["--serve-asset", dir]),
         path: (n) => `/api/v1/subtree_data/${files[n]!.hex}`,
       },
       { name: "nginx", start: () => startNginx(dir), path: (n) => `/${n}` },

@@ -29,22 +29,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ServingChild, serveAsset, spawnServing } from "./lib/asset-child.ts";
 
 const [mode, arg] = process.argv.slice(2);
-if (mode === "--serve-asset") await serveAsset(arg!);
+if (mode === "--serve-asset") await serveAsset(arg!, { blobQuery: "?fsync=none" });
 else await main();
-
-async function serveAsset(dir: string) {
-  const { loadSettings } = await import("../packages/settings/src/index.ts");
-  const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
-  const { createAssetServer } = await import("../apps/asset-server/src/index.ts");
-  const settings = loadSettings({ env: {}, files: [] });
-  const blobStore = await openBlobStore(`file://${dir}/blobs?fsync=none`);
-  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite`);
-  const asset = createAssetServer({ settings, txStore, blobStore, heightScanMs: 0 });
-  const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
-  console.log(`PORT ${port}`);
-}
 
 /** `n` standard txs of 245 bytes (one input, one output, random scripts) in one buffer, and their txids. */
 function makeTxs(n: number): { data: Uint8Array; nodes: Uint8Array } {
@@ -82,7 +71,7 @@ async function main() {
   const { validateSubtree } = await import("../apps/peer-validator/src/index.ts");
 
   const dir = mkdtempSync(join(tmpdir(), "bench-validator-"));
-  let server: ReturnType<typeof Bun.spawn> | undefined;
+  let server: ServingChild | undefined;
   try {
     const t = performance.now();
     const { data, nodes } = makeTxs(n);
@@ -105,15 +94,8 @@ async function main() {
       `prepared ${n} txs (${(data.length / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
-    server = Bun.spawn(["bun", import.meta.path, "--serve-asset", dir], { stdout: "pipe", stderr: "inherit" });
-    const reader = (server.stdout as ReadableStream<Uint8Array>).getReader();
-    let out = "";
-    while (!/PORT (\d+)/.test(out)) {
-      const r = await reader.read();
-      if (r.done) throw new Error("server did not start");
-      out += new TextDecoder().decode(r.value);
-    }
-    const api = `http://127.0.0.1:${/PORT (\d+)/.exec(out)![1]}/api/v1`;
+    server = await spawnServing(import.meta.path, ["--serve-asset", dir]);
+    const api = `http://127.0.0.1:${server.port}/api/v1`;
     const url = `${api}/subtree_data/${hex}`;
 
     interface Row {
