@@ -35,7 +35,7 @@ async function serveAsset(dir: string, logLevel: string) {
   asset.ctx.createSem.tryAcquire();
   const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
   // The baseline, in this process, with the asset server's Bun.serve options.
-  const { Hono } = await import("../apps/asset-server/node_modules/hono/dist/index.js");
+  const { Hono } = await import("hono");
   const app = new Hono();
   app.get("*", (c) => c.json({ message: "busy; retry later" }, 503, { "Retry-After": "1" }));
   const baseline = Bun.serve({

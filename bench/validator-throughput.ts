@@ -153,8 +153,10 @@ async function main() {
     const readOnce = async () => {
       const s = sessionOf({ peers: [api], txStore: noStore, blobStore: local });
       const { response } = await peerFetch(s, api, `/subtree_data/${hex}`);
+      // A reader loop: the DOM typings of ReadableStream have no async iterator.
+      const reader = response.body!.getReader();
       let bytes = 0;
-      for await (const chunk of response.body!) bytes += chunk.length;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length;
       return bytes;
     };
     const verifyOnce = async () => {
