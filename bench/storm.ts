@@ -4,9 +4,10 @@
 // Starts the real asset server (child process, embedded default: SQLite + files) over a seeded
 // block whose subtree data is not built, sends N peers at it with the production retry policy
 // (Zipf-skewed subtree choice, a share reading slowly, every body verified), samples the server's
-// RSS every 100 ms from /proc, and does it twice: create cap 4, then unlimited (cap 0, the
-// pre-fix behaviour), which stops itself at a safety limit. Prints both side by side and writes
-// docs/storm.svg (RSS over time) and docs/storm.md (the table of this run).
+// RSS every 100 ms from /proc, and does it three times: create cap 4; unlimited (cap 0); and the
+// reference's pre-fix path re-created (one build per request, chunks counted in txs only; see
+// storm/prefix-main.ts). Each run stops itself at a safety limit. Prints them side by side and
+// writes docs/storm.svg (RSS over time) and docs/storm.md (the table of this run).
 //
 //   bun run bench:storm [--peers 200] [--subtrees 40 --txs 20000 --tx-bytes 2000] [--help]
 import { writeFileSync } from "node:fs";
@@ -38,6 +39,7 @@ const FLAGS = {
   "max-attempts": { type: "string", default: "6" },
   set: { type: "string", multiple: true },
   "no-docs": { type: "boolean", default: false },
+  runs: { type: "string", default: "capped,unlimited,pre-fix" },
   "server-log": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -45,10 +47,12 @@ const FLAGS = {
 const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-bytes 2000] [--seed 1]
        [--peers 200] [--zipf 1.0] [--slow-share 0.2] [--slow-mib-s 1] [--spread-ms 1000]
        [--cap 4] [--limit-gib 6] [--sample-ms 100] [--max-attempts 6] [--set key=value ...] [--no-docs]
-       [--server-log DIR]
-  --set passes a server setting to both runs (e.g. --set asset_subtreeDataStreamingChunkSize=1000).
+       [--server-log DIR] [--runs capped,unlimited,pre-fix]
+  --set passes a server setting to every run (e.g. --set asset_subtreeDataStreamingChunkSize=1000).
   --max-attempts changes the peers' production retry policy (6): an experiment, not the benchmark.
-  --server-log keeps each run's server log (at info: one line per request and per build) in DIR.`;
+  --server-log keeps each run's server log (at info: one line per request and per build) in DIR.
+  --runs picks runs (pre-fix: the reference's path before the fix, re-created in bench/storm/prefix-main.ts);
+    the goals and docs need capped and unlimited.`;
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true });
 if (values.help) {
@@ -113,14 +117,29 @@ const plans = makePlans({
 });
 
 const runs: RunResult[] = [];
-for (const [label, cap] of [
-  ["capped", p.cap],
-  ["unlimited", 0],
-] as const) {
-  console.log(`\nrun ${label}: asset_concurrency_subtree_data_create=${cap}, ${p.peers} peers…`);
+const allRuns: { label: string; cap: number; mainPath?: string; what: string }[] = [
+  { label: "capped", cap: p.cap, what: `asset_concurrency_subtree_data_create=${p.cap}` },
+  { label: "unlimited", cap: 0, what: "asset_concurrency_subtree_data_create=0" },
+  {
+    label: "pre-fix",
+    cap: 0,
+    mainPath: join(REPO, "bench/storm/prefix-main.ts"),
+    what: "the reference's path before the fix, re-created (a build per request, chunks of 10000 txs)",
+  },
+];
+const wanted = String(values.runs).split(",");
+const unknown = wanted.filter((w) => !allRuns.some((r) => r.label === w));
+if (unknown.length) {
+  console.error(`--runs: unknown run ${JSON.stringify(unknown.join(","))}\n${USAGE}`);
+  process.exit(2);
+}
+const plan = allRuns.filter((r) => wanted.includes(r.label));
+for (const { label, cap, mainPath, what } of plan) {
+  console.log(`\nrun ${label}: ${what}, ${p.peers} peers…`);
   const r = await runOnce({
     label,
     cap,
+    ...(mainPath ? { mainPath } : {}),
     seeded,
     repoRoot: REPO,
     workRoot,
@@ -138,19 +157,8 @@ for (const [label, cap] of [
   );
   runs.push(r);
 }
-const [capped, unlimited] = runs as [RunResult, RunResult];
-
-const table = comparisonTable(capped, unlimited);
+const table = comparisonTable(runs);
 console.log(`\n${table}\n`);
-const rssRatio = unlimited.peakBytes / capped.peakBytes;
-const wallRatio = capped.wallMs / unlimited.wallMs;
-console.log(`peak RSS unlimited ÷ capped: ${rssRatio.toFixed(2)} ×`);
-console.log(`peak RssAnon unlimited ÷ capped: ${(unlimited.peakAnonBytes / capped.peakAnonBytes).toFixed(2)} ×`);
-console.log(
-  unlimited.stopped
-    ? "wall capped ÷ unlimited: - (unlimited was stopped at the safety limit and did not finish)"
-    : `wall capped ÷ unlimited: ${wallRatio.toFixed(2)} ×`,
-);
 for (const r of runs) {
   const reasons = failureReasons(r);
   if (reasons.length) {
@@ -167,7 +175,28 @@ for (const r of runs) {
     for (const [msg, n] of kinds) console.log(`  ${n} × ${msg}`);
   }
 }
-const goals = verdicts(capped, unlimited);
+const byLabel = (label: string) => runs.find((r) => r.label === label);
+const capped = byLabel("capped");
+const unlimited = byLabel("unlimited");
+const prefix = byLabel("pre-fix");
+if (!capped || !unlimited) {
+  console.log("\n(no ratios, goals or docs: they need both the capped and the unlimited run)");
+  process.exit(0);
+}
+const rssRatio = unlimited.peakBytes / capped.peakBytes;
+const wallRatio = capped.wallMs / unlimited.wallMs;
+console.log(`peak RSS unlimited ÷ capped: ${rssRatio.toFixed(2)} ×`);
+console.log(`peak RssAnon unlimited ÷ capped: ${(unlimited.peakAnonBytes / capped.peakAnonBytes).toFixed(2)} ×`);
+console.log(
+  unlimited.stopped
+    ? "wall capped ÷ unlimited: - (unlimited was stopped at the safety limit and did not finish)"
+    : `wall capped ÷ unlimited: ${wallRatio.toFixed(2)} ×`,
+);
+if (prefix)
+  console.log(
+    `peak RSS pre-fix ÷ capped: ${(prefix.peakBytes / capped.peakBytes).toFixed(2)} ×${prefix.stopped ? " (stopped at the safety limit)" : ""}`,
+  );
+const goals = verdicts(capped, unlimited, prefix);
 console.log("\ngoals:");
 for (const g of goals) console.log(`  ${g.met ? "met    " : "NOT met"}  ${g.goal}: ${g.detail}`);
 const totalS = (performance.now() - t0) / 1000;
@@ -188,11 +217,21 @@ if (!values["no-docs"]) {
         points: toPoints(capped),
       },
       {
-        label: `unlimited (peak ${(unlimited.peakBytes / MIB).toFixed(0)} MiB)`,
-        color: "#d62728",
+        label: `unlimited, this server with cap 0 (peak ${(unlimited.peakBytes / MIB).toFixed(0)} MiB)`,
+        color: "#ff7f0e",
         points: toPoints(unlimited),
         ...(unlimited.stopped ? { endNote: "stopped at the safety limit" } : {}),
       },
+      ...(prefix
+        ? [
+            {
+              label: `pre-fix path re-created (peak ${(prefix.peakBytes / MIB).toFixed(0)} MiB)`,
+              color: "#d62728",
+              points: toPoints(prefix),
+              ...(prefix.stopped ? { endNote: "stopped at the safety limit" } : {}),
+            },
+          ]
+        : []),
       {
         label: `cap ${p.cap}, anonymous memory only (RssAnon)`,
         color: "#1f77b4",
@@ -201,7 +240,7 @@ if (!values["no-docs"]) {
       },
       {
         label: "unlimited, anonymous memory only (RssAnon)",
-        color: "#d62728",
+        color: "#ff7f0e",
         points: toAnon(unlimited),
         dashed: true,
       },
@@ -226,11 +265,24 @@ if (!values["no-docs"]) {
       ? `Server settings changed from the defaults: ${Object.entries(serverEnv)
           .map(([k, v]) => `\`${k}=${v}\``)
           .join(", ")}.`
-      : "Server settings: the defaults (only the create cap differs between the runs).",
+      : "Server settings: the defaults (only the create cap differs between the first two runs).",
+    ...(prefix
+      ? [
+          "The pre-fix run is not our server: it is the reference's on-demand path before the fix, re-created from our",
+          "packages (`bench/storm/prefix-main.ts`): a build per request, chunks of 10000 txs counted in txs only, teed in",
+          "lockstep to a temp file and the HTTP body.",
+        ]
+      : []),
     "",
-    comparisonTable(capped, unlimited, true),
+    comparisonTable(runs, true),
     "",
     `Peak RSS unlimited ÷ capped: **${rssRatio.toFixed(2)} ×**. Wall capped ÷ unlimited: **${unlimited.stopped ? "unlimited did not finish" : `${wallRatio.toFixed(2)} ×`}**.`,
+    ...(prefix
+      ? [
+          "",
+          `Peak RSS pre-fix ÷ capped: **${(prefix.peakBytes / capped.peakBytes).toFixed(2)} ×**${prefix.stopped ? ` (stopped at the ${p.limitBytes / GIB} GiB safety limit after ${((prefix.stoppedAtMs ?? 0) / 1000).toFixed(1)} s)` : ""}.`,
+        ]
+      : []),
     "",
     "| goal | met | measured |",
     "|---|---|---|",

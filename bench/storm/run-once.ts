@@ -11,8 +11,10 @@ import { startServerProcess } from "./server-process.ts";
 
 export interface RunOptions {
   label: string;
-  /** `asset_concurrency_subtree_data_create`: 0 = unlimited (the pre-fix behaviour). */
+  /** `asset_concurrency_subtree_data_create`: 0 = unlimited. */
   cap: number;
+  /** The server's entry (run as `bun <main> serve`). Default: the asset server; `prefix-main.ts` is the pre-fix re-creation. */
+  mainPath?: string;
   seeded: SeededData;
   repoRoot: string;
   /** Where the per-run blob directory is made (a fresh one each run). */
@@ -75,7 +77,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   let server: Awaited<ReturnType<typeof startServerProcess>>;
   try {
     server = await startServerProcess({
-      mainPath: resolve(o.repoRoot, "apps/asset-server/src/main.ts"),
+      mainPath: o.mainPath ?? resolve(o.repoRoot, "apps/asset-server/src/main.ts"),
       cwd: runDir,
       env: {
         txstore: `sqlite://${o.seeded.txStorePath}`,
