@@ -16,20 +16,39 @@ function learn(s: RetrySchedule, clock: { t: number }, ms: number): void {
 }
 
 describe("RetrySchedule", () => {
-  test("before any build finished, the oldest running build's age stands in for the average", () => {
+  test("before any build finished, builds take at least minS, or the oldest running build's age if longer", () => {
     const { s, clock } = scheduleAt({ cap: 2, minS: 1 });
     expect(s.retryAfterS("x")).toBe(1); // nothing runs: nothing to go by
-    s.started("a");
-    expect(s.retryAfterS("y")).toBe(1); // a is 0 ms old
-    clock.t += 2000;
-    s.started("b");
-    // a has run 2 s: builds take ≥ 2 s, a permit every 1 s; a "ends" now.
-    expect(s.retryAfterS("y")).toBe(1); // first in line
-    expect(s.retryAfterS("z")).toBe(1); // y ahead: 1 s
-    expect(s.retryAfterS("w")).toBe(2); // y and z ahead
-    clock.t += 2000; // a has run 4 s
-    expect(s.retryAfterS("v")).toBe(6); // 3 ahead × 4 s ÷ 2
+    s.started("x"); // x got a permit: it leaves the line
+    // x is 0 ms old: assumed to take 1 s (minS), not 0 (which sent every peer back after 1 s).
+    expect(s.retryAfterS("y")).toBe(1); // x's end
+    expect(s.retryAfterS("z")).toBe(2); // + 1 s ÷ 2 permits: 1.5 s
+    clock.t += 4000; // x has run 4 s: builds take ≥ 4 s, a permit every 2 s
+    expect(s.retryAfterS("v")).toBe(4); // x "ends" now; y and z ahead: 2 × 2 s
     expect(s.buildMs).toBeUndefined();
+  });
+
+  test("every peer of a subtree rejected before its moment is told the time left until that moment", () => {
+    const { s, clock } = scheduleAt({ cap: 1 });
+    learn(s, clock, 4000);
+    const t0 = clock.t;
+    s.started("a");
+    expect(s.retryAfterS("x")).toBe(4); // a's end: x's moment is t0 + 4 s
+    clock.t = t0 + 1000;
+    expect(s.retryAfterS("x")).toBe(3);
+    // a ends early and another subtree's peer takes the permit first: the estimate for x is now
+    // t0 + 5.4 s, but x's first peer comes back at t0 + 4 s. A later peer of x is told the same
+    // moment, so x's peers come back together instead of one by one, each spending an attempt.
+    clock.t = t0 + 2000;
+    s.ended("a", true); // average 3.4 s
+    s.started("b");
+    clock.t = t0 + 2500;
+    expect(s.retryAfterS("x")).toBe(2); // 1.5 s left, rounded
+    // At the moment, still a full cap: a round (+2 s), and a new moment for every peer of x.
+    clock.t = t0 + 4000;
+    expect(s.retryAfterS("x")).toBe(2);
+    clock.t = t0 + 4700;
+    expect(s.retryAfterS("x")).toBe(1); // 1.3 s left
   });
 
   test("distinct rejected subtrees get successive moments, one permit interval (build time ÷ cap) apart; one subtree keeps its place", () => {
@@ -58,7 +77,7 @@ describe("RetrySchedule", () => {
     expect(s.retryAfterS("y")).toBe(6);
     // a overran: x comes back at its slot and is rejected again.
     clock.t = t0 + 3000;
-    expect(s.retryAfterS("x")).toBe(1); // the soonest a permit can free, not behind y
+    expect(s.retryAfterS("x")).toBe(2); // the soonest a permit can free, not behind y (+ 2 s for the round)
     expect(s.retryAfterS("new")).toBe(6); // behind x and y: two permit intervals
   });
 
@@ -83,8 +102,8 @@ describe("RetrySchedule", () => {
     expect(s.retryAfterS("y")).toBe(4); // "gone" (asked 9 s ago, < 9.5 s) is still ahead: a overran, + 1 interval
     expect(s.waiting).toBe(2);
     clock.t += 600; // now > 9.5 s since "gone" was asked
-    expect(s.retryAfterS("y")).toBe(1);
-    expect(s.waiting).toBe(1);
+    expect(s.retryAfterS("z")).toBe(4); // only y ahead (with "gone" too it would be 8 s, clamped to 5)
+    expect(s.waiting).toBe(2);
   });
 
   test("a start takes the subtree out of the line; a failed build does not teach the average", () => {
@@ -106,7 +125,7 @@ describe("RetrySchedule", () => {
     s.ended("x", true); // in 0 ms: average 1.19 s
     // Asked again, x is behind y: c's end (1.19 s) + one interval (1.19 s) = 2.38 s, not 1.19 s.
     expect(s.retryAfterS("x")).toBe(2);
-    expect(s.retryAfterS("y")).toBe(1);
+    expect(s.retryAfterS("y")).toBe(3); // y keeps the moment its peers were told, though the estimate fell
   });
 
   test("when the line moves slower than build time ÷ cap (idle permits), hints follow the gaps seen between starts", () => {
@@ -147,20 +166,20 @@ describe("RetrySchedule", () => {
     expect(s.startGapMs).toBeCloseTo(2000 / 3);
   });
 
-  test("a subtree whose peers keep coming back at the hint into a full cap gets a second longer each round", () => {
+  test("a subtree whose peers keep coming back at its moment into a full cap gets 2 s longer each round", () => {
     const { s, clock } = scheduleAt({ cap: 1 });
     learn(s, clock, 1000);
     const t0 = clock.t;
     s.started("a"); // and overruns: the estimate alone would say "1 s" every time
     expect(s.retryAfterS("x")).toBe(1);
     clock.t = t0 + 1000;
-    expect(s.retryAfterS("x")).toBe(1); // round 1
-    clock.t = t0 + 2000;
-    expect(s.retryAfterS("x")).toBe(2); // round 2
-    clock.t = t0 + 4000;
-    expect(s.retryAfterS("x")).toBe(3); // round 3
-    clock.t = t0 + 4500; // another peer of x, before the hint: not a round
-    expect(s.retryAfterS("x")).toBe(3);
+    expect(s.retryAfterS("x")).toBe(2); // round 1
+    clock.t = t0 + 3000;
+    expect(s.retryAfterS("x")).toBe(4); // round 2
+    clock.t = t0 + 7000;
+    expect(s.retryAfterS("x")).toBe(6); // round 3
+    clock.t = t0 + 8000; // another peer of x, before the moment: not a round, the time left
+    expect(s.retryAfterS("x")).toBe(5);
   });
 
   test("gaps while nobody waits do not count", () => {

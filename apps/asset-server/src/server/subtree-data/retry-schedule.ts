@@ -16,16 +16,18 @@ const EWMA_WEIGHT = 0.3;
 const MAX_WAITING = 10_000;
 /** Build starts (while subtrees waited) over which the line's speed is averaged. */
 const SPEED_WINDOW = 8;
-/** A request this close to its subtree's last hint counts as coming back at that hint. */
-const DUE_SLACK_MS = 250;
+/** A rejection this close to its subtree's moment counts as coming back at it (a hint under it would round to 0). */
+const AT_MOMENT_MS = 500;
+/** What each round of coming back into a full cap adds to a subtree's least hint. */
+const ROUND_MS = 2000;
 
 /** A subtree in the line. */
 interface Waiting {
   /** When it was last asked for (a request was rejected). */
   seen: number;
-  /** When its last hint told its peers to come back. */
+  /** The moment its peers were told to come back; 0 before the first hint. */
   due: number;
-  /** How many times its peers came back at a hint and still met a full cap. */
+  /** How many times its peers came back at its moment and still met a full cap. */
   rounds: number;
 }
 
@@ -35,21 +37,26 @@ interface Waiting {
  * each second, and in the storm benchmark the peers of rarely wanted subtrees spent all 6 attempts
  * (~6 s) while the distinct subtrees waiting took ~15 s to get through the cap, so they failed.
  *
- * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's hint
- * is the time until the first running build is expected to end, plus one permit interval per
- * subtree ahead of it: average build time ÷ cap, or the average gap seen between build starts
- * while subtrees waited (over the last 8 such starts), if longer: permits sit idle until a peer
- * comes back. Peers of one subtree get the same moment, so they come back together and one build
- * serves them all (the rest follow it); a subtree that came back and still met a full cap keeps
- * its place, ahead of those rejected after it. A subtree leaves the line when its build starts, or
- * when nobody asked for it for longer than a peer waits (`maxS` × 1.5 + 2 s: equal jitter adds up
- * to half a hint). Nothing waits on the server (still no queue): the line is one entry per
- * rejected subtree, and a permit still goes to whoever asks first when it frees.
+ * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's
+ * moment is when the first running build is expected to end, plus one permit interval per subtree
+ * ahead of it: average build time ÷ cap, or the average gap seen between build starts while
+ * subtrees waited (over the last 8 such starts), if longer: permits sit idle until a peer comes
+ * back. Every peer of a subtree rejected before that moment is told the time left until it, so
+ * they come back together and one build serves them all (the rest follow it). Hints are relative
+ * seconds: a moment recomputed per rejection would tell a peer rejected later a later moment, and
+ * the peers of one subtree would drift apart and each spend attempts alone. A subtree that came
+ * back and still met a full cap keeps its place, ahead of those rejected after it, and gets a new
+ * moment. A subtree leaves the line when its build starts, or when nobody asked for it for longer
+ * than a peer waits (`maxS` × 1.5 + 2 s: equal jitter adds up to half a hint). Nothing waits on
+ * the server (still no queue): the line is one entry per rejected subtree, and a permit still goes
+ * to whoever asks first when it frees.
  *
- * Until a build has finished, the age of the longest-running one stands in for the average. When
- * a subtree's peers come back at their hint and still meet a full cap, the estimate was short:
- * each such round adds a second to the least hint it gets, so the 6 attempts of a peer (5 waits)
- * cover a line that moves slower than estimated.
+ * Until a build has finished, the age of the longest-running one stands in for the average, and
+ * never less than `minS`: in the first second of a storm the builds are only milliseconds old,
+ * and an estimate from that sent every peer back after 1 s to spend an attempt. When a subtree's
+ * peers come back at its moment and still meet a full cap, the estimate was short: each such
+ * round adds 2 s to the least hint it gets, so the 6 attempts of a peer (5 waits) cover a line
+ * that moves slower than estimated.
  *
  * The hint is clamped to `maxS`, 5 s by default: reference (Go) peers ignore a Retry-After above
  * their 5 s backoff ceiling (spec teranode-peer §3.2), ours accept up to 30 s.
@@ -124,25 +131,31 @@ export class RetrySchedule {
   retryAfterS(hex: string): number {
     if (this.#maxMs <= this.#minMs) return this.#minMs / 1000;
     const now = this.#now();
-    // Before any build finished, the longest-running one has taken at least its age: a lower
-    // bound, better than nothing in the first second of a burst (when most 503s are sent).
-    const buildMs = this.#buildMs ?? this.#oldestAge(now);
-    if (buildMs === 0) return this.#minMs / 1000;
-    const entry = this.#place(hex, now);
+    const { waiting, ahead } = this.#place(hex, now);
+    // Another peer of a subtree already told when to come back: the same moment.
+    if (waiting.due - now > AT_MOMENT_MS) return this.#seconds(waiting.due - now);
+    // Its peers came back at the moment and met a full cap: the estimate was short.
+    if (waiting.due > 0) waiting.rounds++;
+    // Before any build finished, the longest-running one has taken at least its age (a lower
+    // bound), and builds are assumed to take at least the constant hint.
+    const buildMs = this.#buildMs ?? Math.max(this.#minMs, this.#oldestAge(now));
     // One subtree per permit interval at best; slower when the line was seen to move slower.
     const perSubtree = Math.max(buildMs / this.#cap, this.startGapMs ?? 0);
-    let ms = this.#untilPermitFree(now, buildMs) + entry.ahead * perSubtree;
-    // Its peers came back at the hint and still met a full cap: the estimate was short. Grow the
-    // hint by a second per such round, so a peer's attempts outlast a line slower than estimated.
-    ms = Math.max(ms, entry.rounds * 1000);
-    // Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted.
-    const seconds = Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
-    entry.waiting.due = Math.max(entry.waiting.due, now + seconds * 1000);
+    let ms = this.#untilPermitFree(now, buildMs) + ahead * perSubtree;
+    // Grow the hint by 2 s per round, so a peer's attempts outlast a line slower than estimated.
+    ms = Math.max(ms, waiting.rounds * ROUND_MS);
+    const seconds = this.#seconds(ms);
+    waiting.due = now + seconds * 1000;
     return seconds;
   }
 
+  /** `ms` as whole seconds in [minS, maxS]. Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted. */
+  #seconds(ms: number): number {
+    return Math.round(Math.min(this.#maxMs, Math.max(this.#minMs, ms)) / 1000);
+  }
+
   /** Puts `hex` in the line (at the end if new): its entry, and how many live subtrees are ahead. */
-  #place(hex: string, now: number): { waiting: Waiting; ahead: number; rounds: number } {
+  #place(hex: string, now: number): { waiting: Waiting; ahead: number } {
     let ahead = 0;
     for (const [k, w] of this.#waiting) {
       if (k === hex) break;
@@ -159,10 +172,9 @@ export class RetrySchedule {
       waiting = { seen: now, due: 0, rounds: 0 };
       this.#waiting.set(hex, waiting);
     } else {
-      if (waiting.due > 0 && now >= waiting.due - DUE_SLACK_MS) waiting.rounds++;
       waiting.seen = now; // an existing key keeps its place in a Map
     }
-    return { waiting, ahead, rounds: waiting.rounds };
+    return { waiting, ahead };
   }
 
   /** Age of the longest-running build (ms), 0 when none runs. */
