@@ -90,6 +90,11 @@ export function verdicts(capped: RunResult, unlimited: RunResult, prefix?: RunRe
   ];
 }
 
+/** A figure from /metrics, starred when the server had stopped answering well before the end. */
+function stale(r: RunResult, v: number | string): string {
+  return r.metricsAgeMs < 1500 ? String(v) : `${v} *`;
+}
+
 /** The runs side by side (text for the terminal, or Markdown for docs). */
 export function comparisonTable(results: readonly RunResult[], markdown = false): string {
   const runs = results.map((r) => [r, summarize(r)] as const);
@@ -100,19 +105,22 @@ export function comparisonTable(results: readonly RunResult[], markdown = false)
   const rows = [
     row("peak RSS (server + children)", (r) => fmtMiB(r.peakBytes)),
     row("  of which anonymous (RssAnon), peak", (r) => fmtMiB(r.peakAnonBytes)),
-    row("RSS at end", (r) => fmtMiB(r.endBytes)),
+    row("RSS at end", (r) => (r.stopped ? "- (killed at the limit)" : fmtMiB(r.endBytes))),
     row("RSS at start", (r) => fmtMiB(r.baselineBytes)),
     row("stopped at safety limit", (r) => (r.stopped ? `yes, at ${fmtS(r.stoppedAtMs ?? 0)}` : "no")),
     row("peers succeeded / failed", (_, s) => `${s.succeeded} / ${s.failed}`),
-    row("503s served (server /metrics)", (r) => String(r.served503)),
+    row("server /metrics last answered", (r) =>
+      r.metricsAgeMs < 1500 ? "at the end" : `${fmtS(r.metricsAgeMs)} before the end (figures marked * are from then)`,
+    ),
+    row("503s served (server /metrics)", (r) => stale(r, r.served503)),
     row("503s seen by peers", (_, s) => String(s.peer503)),
     row("peers answered 503 at least once", (_, s) => String(s.peersWith503)),
     row("retries made", (_, s) => String(s.retries)),
     row("most attempts by one peer", (_, s) => String(s.maxAttempts)),
-    row("builds started (server /metrics)", (r) => String(r.buildsStarted)),
+    row("builds started (server /metrics)", (r) => stale(r, r.buildsStarted)),
     row("distinct subtrees requested", (_, s) => String(s.distinct)),
-    row("requests that followed a build", (r) => String(r.followed)),
-    row("bytes served (server /metrics)", (r) => fmtBytes(r.bytesServed)),
+    row("requests that followed a build", (r) => stale(r, r.followed)),
+    row("bytes served (server /metrics)", (r) => stale(r, fmtBytes(r.bytesServed))),
     row("bytes verified by peers", (_, s) => fmtBytes(s.verifiedBytes)),
     row("fetch time p50 (succeeded peers)", (_, s) => fmtS(s.p50)),
     row("fetch time p99", (_, s) => fmtS(s.p99)),

@@ -46,7 +46,9 @@ export interface RunResult {
   stoppedAtMs?: number;
   peers: PeerResult[];
   wallMs: number;
-  /** From the server's /metrics (last scrape; the stopped run's is from ≤ 1 s before the stop). */
+  /** How old the last /metrics read was when the run ended (0 normally; a stopped server may have stopped answering well before). */
+  metricsAgeMs: number;
+  /** From the server's /metrics, at its last answer (see `metricsAgeMs`). */
   served503: number;
   buildsStarted: number;
   followed: number;
@@ -94,6 +96,8 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   }
   let stopped = false;
   let stoppedAtMs: number | undefined;
+  let stoppedAt: number | undefined; // performance.now() of the stop
+  let metricsAt = performance.now();
   let peersProc: ReturnType<typeof Bun.spawn> | undefined;
   const sampler = new RssSampler(server.pid, {
     intervalMs: o.sampleMs,
@@ -102,6 +106,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       // The OOM this benchmark reproduces: stop before the machine does.
       stopped = true;
       stoppedAtMs = s.tMs;
+      stoppedAt = performance.now();
       server.proc.kill("SIGKILL");
       peersProc?.kill("SIGTERM");
     },
@@ -114,7 +119,10 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       await Bun.sleep(1000);
       if (!scraping || stopped) break;
       const m = await scrapeMetrics(server.url, 900);
-      if (m && !stopped) lastMetrics = m;
+      if (m && !stopped) {
+        lastMetrics = m;
+        metricsAt = performance.now();
+      }
     }
   })();
   const loadAvgAtStart = loadavg()[0] ?? 0;
@@ -145,7 +153,13 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     const endBytes = sampler.lastBytes;
     scraping = false;
     await scraper;
-    if (!stopped) lastMetrics = (await scrapeMetrics(server.url)) ?? lastMetrics;
+    if (!stopped) {
+      const m = await scrapeMetrics(server.url);
+      if (m) {
+        lastMetrics = m;
+        metricsAt = performance.now();
+      }
+    }
     sampler.stop();
     const m = lastMetrics ?? [];
     const created = "teranode_asset_repository_subtree_data_created_total";
@@ -161,6 +175,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       ...(stoppedAtMs === undefined ? {} : { stoppedAtMs }),
       peers: report.results,
       wallMs: report.wallMs,
+      metricsAgeMs: Math.max(0, (stoppedAt ?? performance.now()) - metricsAt),
       served503: sumMetric(m, "teranode_asset_http_get_subtree_data", { operation: "Service Unavailable" }),
       buildsStarted:
         sumMetric(m, created, { source: "on_demand_created" }) +
