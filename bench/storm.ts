@@ -34,7 +34,7 @@ const FLAGS = {
   "slow-mib-s": { type: "string", default: "1" },
   "spread-ms": { type: "string", default: "1000" },
   cap: { type: "string", default: "4" },
-  "limit-gib": { type: "string", default: "6" },
+  "limit-gib": { type: "string" },
   "sample-ms": { type: "string", default: "100" },
   "max-attempts": { type: "string", default: "6" },
   set: { type: "string", multiple: true },
@@ -46,7 +46,7 @@ const FLAGS = {
 
 const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-bytes 2000] [--seed 1]
        [--peers 200] [--zipf 1.0] [--slow-share 0.2] [--slow-mib-s 1] [--spread-ms 1000]
-       [--cap 4] [--limit-gib 6] [--sample-ms 100] [--max-attempts 6] [--set key=value ...] [--no-docs]
+       [--cap 4] [--limit-gib 6, at most 40 % of RAM] [--sample-ms 100] [--max-attempts 6] [--set key=value ...] [--no-docs]
        [--server-log DIR] [--runs capped,unlimited,pre-fix]
   --set passes a server setting to every run (e.g. --set asset_subtreeDataStreamingChunkSize=1000).
   --max-attempts changes the peers' production retry policy (6): an experiment, not the benchmark.
@@ -78,10 +78,21 @@ const p = {
   slowBytesPerS: num("slow-mib-s") * MIB,
   spreadMs: num("spread-ms"),
   cap: num("cap"),
-  limitBytes: num("limit-gib") * GIB,
+  limitBytes: values["limit-gib"] === undefined ? defaultLimitBytes() : num("limit-gib") * GIB,
   sampleMs: num("sample-ms"),
   maxAttempts: num("max-attempts"),
 };
+
+/**
+ * 6 GiB (the issue's safety limit), but at most 40 % of this machine's RAM: the pre-fix run
+ * really grows to the limit, with the peers' process and the page cache beside it.
+ */
+function defaultLimitBytes(): number {
+  const limit = Math.min(6 * GIB, Math.floor((totalmem() * 0.4) / GIB) * GIB);
+  if (limit < 6 * GIB)
+    console.log(`safety limit ${limit / GIB} GiB (40 % of this machine's RAM; --limit-gib to change)`);
+  return Math.max(GIB, limit);
+}
 
 const serverEnv: Record<string, string> = {};
 for (const kv of (values.set as string[] | undefined) ?? []) {
