@@ -128,6 +128,9 @@ export function comparisonTable(results: readonly RunResult[], markdown = false)
     row("wall time", (r) => fmtS(r.wallMs)),
     row("server CPU time", (r) => (r.serverCpuS === undefined ? "-" : `${r.serverCpuS.toFixed(1)} s`)),
     row("peers' process CPU time", (r) => (r.peersCpuS === undefined ? "-" : `${r.peersCpuS.toFixed(1)} s`)),
+    row("server's event-loop lag: max / ticks ≥ 250 ms late", (r) =>
+      r.serverLag ? stale(r, `${(r.serverLag.maxMs / 1000).toFixed(2)} s / ${r.serverLag.stalls}`) : "-",
+    ),
     row(
       "peers' event-loop lag: max / ticks ≥ 250 ms late",
       (r) => `${(r.peersLag.maxMs / 1000).toFixed(2)} s / ${r.peersLag.over250}`,

@@ -57,6 +57,8 @@ export interface RunResult {
   serverCpuS: number | undefined;
   /** CPU seconds of the peers' process: near wall time means the load generator was saturated. */
   peersCpuS: number | undefined;
+  /** The server's event loop (its /metrics): the latest a 100 ms timer ran, and how often ≥ 250 ms late; undefined if it does not report it. */
+  serverLag: { maxMs: number; stalls: number } | undefined;
   /** The peers' process event-loop lag (their retry timers fire this late). */
   peersLag: { maxMs: number; over250: number };
   /** 1-minute load average when the peers started: other work on the machine skews timings. */
@@ -187,6 +189,12 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       serverCpuS: serverCpuAtEnd === undefined ? undefined : serverCpuAtEnd - serverCpuAtStart,
       peersCpuS: usage ? Number(usage.cpuTime.total) / 1e6 : undefined,
       peersLag: report.lag,
+      serverLag: m.some((x) => x.name === "subtreekit_event_loop_stalls_total")
+        ? {
+            maxMs: sumMetric(m, "subtreekit_event_loop_max_late_seconds") * 1000,
+            stalls: sumMetric(m, "subtreekit_event_loop_stalls_total"),
+          }
+        : undefined,
       loadAvgAtStart,
       warnings: server.warnings,
     };

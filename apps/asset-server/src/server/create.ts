@@ -4,6 +4,7 @@ import pino, { type Logger } from "pino";
 import { createApp } from "./app.ts";
 import { type AppEnv, type ServerContext, semaphoresFor } from "./context.ts";
 import { HeightTracker } from "./height.ts";
+import { LoopStallProbe } from "./loop-stall.ts";
 import { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import type { BuildCoordinator } from "./scale-out/coordinator.ts";
@@ -64,6 +65,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
   const builds: ServerContext["builds"] = new Map();
   const blobRoot = options.blobStore.root ?? dirname(dirname(options.blobStore.path(new Uint8Array(32), "block")));
   const height = new HeightTracker(options.blobStore, blobRoot, logger);
+  const loop = new LoopStallProbe();
   const metrics = new AssetMetrics({
     createInUse: () => createSem.inUse,
     createWaiting: () => createSem.waiting,
@@ -71,6 +73,8 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     readerWaiting: () => readerSem.waiting,
     builds: () => builds.size,
     followers: () => [...builds.values()].reduce((n, s) => n + (s.build?.followers ?? 0), 0),
+    loopStalls: () => loop.stalls,
+    loopMaxLateMs: () => loop.maxLateMs,
   });
   const ctx: ServerContext = {
     settings,
@@ -102,6 +106,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     fetch,
     async listen({ port = 0, hostname } = {}) {
       await height.scan();
+      loop.start();
       const scanMs = options.heightScanMs ?? 30_000;
       if (scanMs > 0) height.start(scanMs);
       // The repeat 503 of a full create cap skips hono (see `fastRejection`); Bun's native
@@ -144,6 +149,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
       await running?.server.stop(true);
       await stopped;
       await height.idle();
+      loop.stop();
     },
   };
 }

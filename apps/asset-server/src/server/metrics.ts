@@ -20,6 +20,9 @@ export interface Gauges {
   readerWaiting: () => number;
   builds: () => number;
   followers: () => number;
+  /** Event-loop ticks that came ≥ 250 ms late, and the latest one (ms): see `loop-stall.ts`. */
+  loopStalls: () => number;
+  loopMaxLateMs: () => number;
 }
 
 const HTTP_ROUTES = [
@@ -92,6 +95,20 @@ export class AssetMetrics {
     gauge("subtreekit_asset_reader_permits_waiting", "Requests waiting for a reader permit", gauges.readerWaiting);
     gauge("subtreekit_asset_builds_in_flight", "On-demand subtree_data builds running", gauges.builds);
     gauge("subtreekit_asset_followers", "Requests following a build in flight", gauges.followers);
+    gauge(
+      "subtreekit_event_loop_max_late_seconds",
+      "Latest the event loop ran a 100 ms timer since start",
+      () => gauges.loopMaxLateMs() / 1000,
+    );
+    new Counter({
+      name: "subtreekit_event_loop_stalls_total",
+      help: "Times the event loop ran a 100 ms timer ≥ 250 ms late (every stream and request stopped meanwhile)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(gauges.loopStalls());
+      },
+    });
   }
 
   /**

@@ -237,8 +237,23 @@ describe("/health and /metrics", () => {
       "subtreekit_asset_builds_in_flight",
       "subtreekit_asset_followers",
       "subtreekit_asset_bytes_streamed_total",
+      "subtreekit_event_loop_stalls_total",
+      "subtreekit_event_loop_max_late_seconds",
     ]) {
       expect(m).toContain(name);
     }
+  });
+
+  test("a stalled event loop shows in /metrics (the server runs in this process: the test holds its loop)", async () => {
+    const stalls = (text: string) => Number(/^subtreekit_event_loop_stalls_total (\S+)$/m.exec(text)?.[1]);
+    const before = stalls(await (await fetch(`${srv.url}/metrics`)).text());
+    const end = performance.now() + 500; // as a synchronous fsync of a build did
+    while (performance.now() < end) {
+      // spin
+    }
+    await Bun.sleep(250);
+    const m = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(stalls(m)).toBeGreaterThanOrEqual(before + 1);
+    expect(Number(/^subtreekit_event_loop_max_late_seconds (\S+)$/m.exec(m)?.[1])).toBeGreaterThanOrEqual(0.25);
   });
 });
