@@ -164,6 +164,30 @@ describe("writeSubtreeData: order and bounds", () => {
     expect(res.txs).toBe(100_000);
     expect(maxAhead).toBeLessThanOrEqual((2 + 1) * chunkSize);
   });
+
+  test("the event loop turns between chunks even when the source and the sink never wait", async () => {
+    // A source that answers at once (as bun:sqlite does underneath its promise) and a sink that
+    // buffers: without a turn per chunk the whole build ran on microtasks and starved everything
+    // else in the process (timers, other requests) until it ended.
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const { source } = countingSource();
+    const res = await writeSubtreeData({
+      nodes: [Array.from({ length: 1000 }, (_, i) => hashOf(i))],
+      source,
+      sink: { write: () => {} },
+      chunkSize: 100,
+    });
+    running = false;
+    expect(res.txs).toBe(1000);
+    expect(turns).toBeGreaterThanOrEqual(10 - 1); // a turn after every chunk but the last
+  });
 });
 
 describe("writeSubtreeData: chunkBytes", () => {
