@@ -50,7 +50,7 @@ function storm(seed: number, buildMs: readonly [number, number], maxS: number): 
       attempts++;
       out.maxAttempts = Math.max(out.maxAttempts, attempts);
       if (state.has(subtree)) return; // follows the build, or reads the file
-      if (running < CAP) {
+      if (running < CAP && schedule.mayStart(subtree, CAP - running)) {
         running++;
         state.set(subtree, "building");
         schedule.started(subtree);
@@ -106,6 +106,7 @@ for (const build of [
   [1000, 1600],
   [1300, 2000],
   [1600, 2600],
+  [2000, 3000],
 ] as const) {
   const rows = [
     ["constant 1 s", summary(build, 0)],

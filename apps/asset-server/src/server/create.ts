@@ -24,6 +24,8 @@ export interface CreateAssetServerOptions {
   heightScanMs?: number;
   /** Scale-out: coordinates builds with other replicas (see `openCoordinator`). Not closed by `shutdown`. */
   coordinator?: BuildCoordinator;
+  /** Clock of the retry schedule (ms). Default `performance.now`; tests move their own. */
+  retryClock?: () => number;
 }
 
 export interface RunningServer {
@@ -87,6 +89,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
       cap: createSem.capacity,
       minS: settings.asset_subtree_data_retry_after_s,
       maxS: settings.asset_subtree_data_retry_after_max_s,
+      ...(options.retryClock ? { now: options.retryClock } : {}),
     }),
     metrics,
     logger,

@@ -21,11 +21,12 @@ export interface TestServer {
 
 /**
  * A real server on port 0 over real stores (SQLite file + blob dir) in a fresh temp dir.
- * `wrapTxStore` lets a failure-injection test put a fake in front of the real tx store.
+ * `wrapTxStore` lets a failure-injection test put a fake in front of the real tx store;
+ * `retryClock` gives the retry schedule a clock the test moves.
  */
 export async function startTestServer(
   overrides: Partial<AssetSettings> = {},
-  { wrapTxStore }: { wrapTxStore?: (real: TxStore) => TxStorePort } = {},
+  { wrapTxStore, retryClock }: { wrapTxStore?: (real: TxStore) => TxStorePort; retryClock?: () => number } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "asset-test-"));
   const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
@@ -36,6 +37,7 @@ export async function startTestServer(
     txStore: wrapTxStore ? wrapTxStore(txs) : txs,
     blobStore: blobs,
     heightScanMs: 0,
+    ...(retryClock ? { retryClock } : {}),
   });
   const running = await asset.listen({ port: 0, hostname: "127.0.0.1" });
   return {

@@ -70,7 +70,9 @@ async function decide(ctx: ServerContext, hash: Uint8Array, log: RequestLog, sig
       if (restarts++ < 8) pass = -1;
       continue;
     }
-    const permit = ctx.createSem.tryAcquire();
+    // A free permit may be held for a subtree whose peers were told to come back now
+    // (retry-schedule.ts `mayStart`); this request is then answered as at a full cap.
+    const permit = ctx.retry.mayStart(hex, ctx.createSem.available) ? ctx.createSem.tryAcquire() : undefined;
     if (!permit) {
       // Scale-out: a build on another replica needs no create permit to follow.
       if (ctx.coordinator && (await builtElsewhere(ctx.coordinator, hash, hex))) continue;

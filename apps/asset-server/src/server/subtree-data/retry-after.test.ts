@@ -87,4 +87,32 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     }
     await (await running).arrayBuffer();
   }, 30_000);
+
+  test("a free permit held by the schedule for a subtree whose moment has come: others get 503, that subtree builds", async () => {
+    // The server's schedule on a clock this test moves.
+    const clock = { t: 0 };
+    srv = await startTestServer({ asset_concurrency_subtree_data_create: 1 }, { retryClock: () => clock.t });
+    const [x, n] = await Promise.all([seedSubtree(srv, 50), seedSubtree(srv, 50)]);
+    const retry = srv.asset.ctx.retry;
+    retry.started("learn");
+    clock.t = 4000;
+    retry.ended("learn", true); // builds take 4 s
+    retry.started("a");
+    expect(retry.retryAfterS(x!.hex)).toBe(4); // as a 503 to x would say: x's moment is in 4 s
+    retry.ended("a", true); // the permit frees early
+    clock.t += 4000; // x's peers come back now
+    expect(srv.asset.ctx.createSem.available).toBe(1);
+    const other = await fetch(`${srv.api}/subtree_data/${n!.hex}`);
+    expect(other.status).toBe(503);
+    expect(Number(other.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    await other.arrayBuffer();
+    expect(srv.asset.ctx.createSem.available).toBe(1); // held, not taken
+    const mine = await fetch(`${srv.api}/subtree_data/${x!.hex}`);
+    expect(mine.status).toBe(200);
+    expect((await mine.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    clock.t += 60_000; // long past x's moment: nothing is held
+    const later = await fetch(`${srv.api}/subtree_data/${n!.hex}`);
+    expect(later.status).toBe(200);
+    await later.arrayBuffer();
+  }, 30_000);
 });

@@ -192,6 +192,37 @@ describe("RetrySchedule", () => {
     expect(s.startGapMs).toBeUndefined();
   });
 
+  test("a free permit is held for a subtree whose moment has come, ahead of later ones, until half its hint after", () => {
+    const { s, clock } = scheduleAt({ cap: 1 });
+    learn(s, clock, 4000);
+    const t0 = clock.t;
+    s.started("a");
+    expect(s.retryAfterS("x")).toBe(4); // x's moment: t0 + 4 s
+    expect(s.retryAfterS("y")).toBe(8);
+    s.ended("a", true); // the permit frees before x's moment: nothing is held yet
+    expect(s.mayStart("y", 1)).toBe(true);
+    expect(s.mayStart("new", 1)).toBe(true);
+    clock.t = t0 + 4000; // x's peers were told to come now: the permit waits for them
+    expect(s.mayStart("y", 1)).toBe(false);
+    expect(s.mayStart("new", 1)).toBe(false);
+    expect(s.mayStart("x", 1)).toBe(true);
+    expect(s.mayStart("y", 2)).toBe(true); // one due subtree holds one permit, not two
+    clock.t = t0 + 4000 + 2000 + 250; // half of x's 4 s hint + 250 ms later: no longer held
+    expect(s.mayStart("y", 1)).toBe(false);
+    clock.t += 1;
+    expect(s.mayStart("y", 1)).toBe(true);
+    expect(s.mayStart("y", 0)).toBe(false); // no permit, nothing to take
+  });
+
+  test("with the schedule off a free permit goes to whoever asks (the reference)", () => {
+    const { s, clock } = scheduleAt({ cap: 1, minS: 1, maxS: 0 });
+    learn(s, clock, 4000);
+    s.started("a");
+    s.retryAfterS("x");
+    clock.t += 1000;
+    expect(s.mayStart("y", 1)).toBe(true);
+  });
+
   test("maxS ≤ minS turns it off: always the constant", () => {
     const { s, clock } = scheduleAt({ cap: 1, minS: 2, maxS: 0 });
     learn(s, clock, 10_000);

@@ -20,6 +20,8 @@ const SPEED_WINDOW = 8;
 const AT_MOMENT_MS = 500;
 /** What each round of coming back into a full cap adds to a subtree's least hint. */
 const ROUND_MS = 2000;
+/** How long past its moment (beyond half its hint, the most equal jitter adds) a permit is held for a subtree. */
+const HOLD_SLACK_MS = 250;
 
 /** A subtree in the line. */
 interface Waiting {
@@ -29,6 +31,8 @@ interface Waiting {
   due: number;
   /** How many times its peers came back at its moment and still met a full cap. */
   rounds: number;
+  /** The hint that set `due` (ms): its peers come back up to half of it late (equal jitter). */
+  hintMs: number;
 }
 
 /**
@@ -49,7 +53,8 @@ interface Waiting {
  * moment. A subtree leaves the line when its build starts, or when nobody asked for it for longer
  * than a peer waits (`maxS` × 1.5 + 2 s: equal jitter adds up to half a hint). Nothing waits on
  * the server (still no queue): the line is one entry per rejected subtree, and a permit still goes
- * to whoever asks first when it frees.
+ * to whoever asks first when it frees, except that it is held briefly for a subtree whose moment
+ * has come ({@link RetrySchedule.mayStart}).
  *
  * Until a build has finished, the age of the longest-running one stands in for the average, and
  * never less than `minS`: in the first second of a storm the builds are only milliseconds old,
@@ -146,7 +151,31 @@ export class RetrySchedule {
     ms = Math.max(ms, waiting.rounds * ROUND_MS);
     const seconds = this.#seconds(ms);
     waiting.due = now + seconds * 1000;
+    waiting.hintMs = seconds * 1000;
     return seconds;
+  }
+
+  /**
+   * Whether a request for `hex` may take one of the `free` create permits now. A free permit is
+   * held for a subtree ahead of `hex` in the line whose moment has come: its peers were told to
+   * come back now, and equal jitter brings them up to half their hint late, so it is held from
+   * the moment until half a hint (+ 250 ms) after it, and no longer. Without this a freed permit
+   * went to whoever asked first, and a subtree first in line could be overtaken round after round
+   * until its peers ran out of attempts (the storm: a subtree rejected at 0 s got its build at
+   * 18 s, on its peer's 6th and last attempt). Only as many due subtrees as there are free
+   * permits are served ahead; nothing waits on the server either way, a refused request is
+   * answered 503 like at a full cap.
+   */
+  mayStart(hex: string, free: number): boolean {
+    if (free <= 0) return false;
+    if (this.#maxMs <= this.#minMs) return true; // the schedule is off: first come, first served
+    const now = this.#now();
+    let due = 0;
+    for (const [k, w] of this.#waiting) {
+      if (k === hex) break;
+      if (w.due > 0 && w.due <= now && now <= w.due + w.hintMs / 2 + HOLD_SLACK_MS && ++due >= free) return false;
+    }
+    return true;
   }
 
   /** `ms` as whole seconds in [minS, maxS]. Rounded, not up: a peer adds its jitter on top, and a permit left idle is wasted. */
@@ -169,7 +198,7 @@ export class RetrySchedule {
         const oldest = this.#waiting.keys().next();
         if (!oldest.done) this.#waiting.delete(oldest.value);
       }
-      waiting = { seen: now, due: 0, rounds: 0 };
+      waiting = { seen: now, due: 0, rounds: 0, hintMs: 0 };
       this.#waiting.set(hex, waiting);
     } else {
       waiting.seen = now; // an existing key keeps its place in a Map
