@@ -11,6 +11,7 @@
  * stdout when every peer is done, or at once after SIGTERM (every peer still running is aborted
  * and reported as failed, so a stopped run still accounts for all N peers).
  */
+import { LoopStallProbe } from "../../apps/asset-server/src/server/loop-stall.ts";
 import { fetchWithRetry } from "../../packages/http-retry/src/index.ts";
 import { type PeerPlan, type PeerResult, PRODUCTION_POLICY, runPeer } from "./peer.ts";
 
@@ -61,16 +62,10 @@ const nodes = (hash: string): Promise<Uint8Array[]> => {
 };
 
 // 200 peers share one JS thread: when it falls behind, their retry timers fire late and together,
-// which changes what the server sees. Measured so a run can tell that apart from the server.
-const lag = { maxMs: 0, over250: 0 };
-let tick = performance.now();
-const lagTimer = setInterval(() => {
-  const now = performance.now();
-  const late = now - tick - 100;
-  tick = now;
-  lag.maxMs = Math.max(lag.maxMs, late);
-  if (late >= 250) lag.over250++;
-}, 100);
+// which changes what the server sees. Measured (with the server's own probe) so a run can tell
+// that apart from the server.
+const probe = new LoopStallProbe();
+probe.start();
 
 const start = performance.now();
 const results = await Promise.all(
@@ -84,7 +79,8 @@ const results = await Promise.all(
     }),
   ),
 );
-clearInterval(lagTimer);
+probe.stop();
+const lag = { maxMs: probe.maxLateMs, over250: probe.stalls };
 const report: PeersReport = { results, wallMs: performance.now() - start, stopped: stop.signal.aborted, lag };
 process.stdout.write(`${JSON.stringify(report)}\n`);
 process.exit(0);
