@@ -15,6 +15,12 @@ import { LoopStallProbe } from "../../apps/asset-server/src/server/loop-stall.ts
 import { fetchWithRetry } from "../../packages/http-retry/src/index.ts";
 import { type PeerPlan, type PeerResult, PRODUCTION_POLICY, runPeer } from "./peer.ts";
 
+/** An event loop's worst lateness (ms) and how many 100 ms ticks came ≥ 250 ms late (LoopStallProbe). */
+export interface LoopLag {
+  maxMs: number;
+  stalls: number;
+}
+
 export interface PeersConfig {
   api: string;
   plans: PeerPlan[];
@@ -28,7 +34,7 @@ export interface PeersReport {
   wallMs: number;
   stopped: boolean;
   /** Event-loop lag of this process: the longest, and how many 100 ms ticks came ≥ 250 ms late. */
-  lag: { maxMs: number; over250: number };
+  lag: LoopLag;
 }
 
 class StormStopped extends Error {
@@ -80,7 +86,7 @@ const results = await Promise.all(
   ),
 );
 probe.stop();
-const lag = { maxMs: probe.maxLateMs, over250: probe.stalls };
+const lag: LoopLag = { maxMs: probe.maxLateMs, stalls: probe.stalls };
 const report: PeersReport = { results, wallMs: performance.now() - start, stopped: stop.signal.aborted, lag };
 process.stdout.write(`${JSON.stringify(report)}\n`);
 process.exit(0);

@@ -1,3 +1,4 @@
+import type { LoopLag } from "./peers-main.ts";
 import type { RunResult } from "./run-once.ts";
 import { fmtBytes, fmtMiB, fmtS, percentile } from "./stats.ts";
 import { formatTable } from "./table.ts";
@@ -90,9 +91,17 @@ export function verdicts(capped: RunResult, unlimited: RunResult, prefix?: RunRe
   ];
 }
 
+/** The server's /metrics answered within this long of the run's end: its figures are final. */
+const FRESH_MS = 1500;
+
 /** A figure from /metrics, starred when the server had stopped answering well before the end. */
 function stale(r: RunResult, v: number | string): string {
-  return r.metricsAgeMs < 1500 ? String(v) : `${v} *`;
+  return r.metricsAgeMs < FRESH_MS ? String(v) : `${v} *`;
+}
+
+/** An event loop's worst lateness and its ticks ≥ 250 ms late. */
+function fmtLag(lag: LoopLag): string {
+  return `${(lag.maxMs / 1000).toFixed(2)} s / ${lag.stalls}`;
 }
 
 /** The runs side by side (text for the terminal, or Markdown for docs). */
@@ -110,7 +119,9 @@ export function comparisonTable(results: readonly RunResult[], markdown = false)
     row("stopped at safety limit", (r) => (r.stopped ? `yes, at ${fmtS(r.stoppedAtMs ?? 0)}` : "no")),
     row("peers succeeded / failed", (_, s) => `${s.succeeded} / ${s.failed}`),
     row("server /metrics last answered", (r) =>
-      r.metricsAgeMs < 1500 ? "at the end" : `${fmtS(r.metricsAgeMs)} before the end (figures marked * are from then)`,
+      r.metricsAgeMs < FRESH_MS
+        ? "at the end"
+        : `${fmtS(r.metricsAgeMs)} before the end (figures marked * are from then)`,
     ),
     row("503s served (server /metrics)", (r) => stale(r, r.served503)),
     row("503s seen by peers", (_, s) => String(s.peer503)),
@@ -129,12 +140,9 @@ export function comparisonTable(results: readonly RunResult[], markdown = false)
     row("server CPU time", (r) => (r.serverCpuS === undefined ? "-" : `${r.serverCpuS.toFixed(1)} s`)),
     row("peers' process CPU time", (r) => (r.peersCpuS === undefined ? "-" : `${r.peersCpuS.toFixed(1)} s`)),
     row("server's event-loop lag: max / ticks ≥ 250 ms late", (r) =>
-      r.serverLag ? stale(r, `${(r.serverLag.maxMs / 1000).toFixed(2)} s / ${r.serverLag.stalls}`) : "-",
+      r.serverLag ? stale(r, fmtLag(r.serverLag)) : "-",
     ),
-    row(
-      "peers' event-loop lag: max / ticks ≥ 250 ms late",
-      (r) => `${(r.peersLag.maxMs / 1000).toFixed(2)} s / ${r.peersLag.over250}`,
-    ),
+    row("peers' event-loop lag: max / ticks ≥ 250 ms late", (r) => fmtLag(r.peersLag)),
     row("machine load average (1 min) at start", (r) => r.loadAvgAtStart.toFixed(1)),
   ];
   const header = ["", ...results.map((r) => `${r.label} (cap=${r.cap})`)];

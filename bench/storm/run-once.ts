@@ -3,7 +3,7 @@ import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { cpuSeconds } from "./cpu.ts";
 import type { PeerPlan, PeerResult } from "./peer.ts";
-import type { PeersConfig, PeersReport } from "./peers-main.ts";
+import type { LoopLag, PeersConfig, PeersReport } from "./peers-main.ts";
 import { type PromSample, scrapeMetrics, sumMetric } from "./prometheus.ts";
 import { type RssSample, RssSampler } from "./rss-sampler.ts";
 import type { SeededData } from "./seed-cache.ts";
@@ -58,9 +58,9 @@ export interface RunResult {
   /** CPU seconds of the peers' process: near wall time means the load generator was saturated. */
   peersCpuS: number | undefined;
   /** The server's event loop (its /metrics): the latest a 100 ms timer ran, and how often ≥ 250 ms late; undefined if it does not report it. */
-  serverLag: { maxMs: number; stalls: number } | undefined;
+  serverLag: LoopLag | undefined;
   /** The peers' process event-loop lag (their retry timers fire this late). */
-  peersLag: { maxMs: number; over250: number };
+  peersLag: LoopLag;
   /** 1-minute load average when the peers started: other work on the machine skews timings. */
   loadAvgAtStart: number;
   /** Lines the server logged at warn or above. */
