@@ -9,13 +9,17 @@
  * Run: `bun bench/retry-schedule-sim.ts [storms=300]`.
  */
 import { RetrySchedule } from "../apps/asset-server/src/server/subtree-data/retry-schedule.ts";
+import { retryAfterDelay } from "../packages/http-retry/src/index.ts";
+import { PRODUCTION_POLICY } from "./storm/peer.ts";
 import { mulberry32, zipf } from "./storm/random.ts";
 
 const STORMS = Number(process.argv[2] ?? 300);
 const CAP = 4;
 const PEERS = 200;
 const SUBTREES = 40;
-const MAX_ATTEMPTS = 6;
+/** The peers' own policy: its attempts, and the wait `fetchWithRetry` takes for a Retry-After. */
+const MAX_ATTEMPTS = PRODUCTION_POLICY.maxAttempts;
+const MAX_RETRY_AFTER_MS = 30_000; // fetchWithRetry's default maxRetryAfterMs
 
 interface Storm {
   failed: number;
@@ -69,7 +73,7 @@ function storm(seed: number, buildMs: readonly [number, number], maxS: number): 
         out.failed++;
         return;
       }
-      at(now + hintMs + random() * hintMs * 0.5, request);
+      at(now + retryAfterDelay(hintMs, PRODUCTION_POLICY.jitter, random, MAX_RETRY_AFTER_MS), request);
     };
     at(random() * 1000, request);
   }
