@@ -24,6 +24,8 @@ export interface BuildOptions {
   chunkBytes?: number;
   nodeBytes?: (node: Uint8Array) => number;
   concurrency: number;
+  /** Txs in the subtree (its node count): lets the build report its progress. */
+  count?: number;
   finishOnDisconnect: boolean;
   /** After a failed build's temp file is gone, before the permit is released (e.g. remove the `.dah`). */
   afterAbort?: () => Promise<void>;
@@ -50,6 +52,7 @@ export class SubtreeDataBuild {
   /** Bytes handed to readers' response bodies, summed (tests count read-ahead with it). */
   bytesToReaders = 0;
   #readers = 0;
+  #written = 0;
   #settled = false;
   #followers = 0;
   readonly #abort = new AbortController();
@@ -60,6 +63,12 @@ export class SubtreeDataBuild {
     this.sink = options.sink;
     this.#options = options;
     this.done = this.#run();
+  }
+
+  /** Share of the subtree's txs written to the file so far (0–1; 0 when the count is unknown). */
+  get progress(): number {
+    const count = this.#options.count ?? 0;
+    return count > 0 ? Math.min(1, this.#written / count) : 0;
   }
 
   get readers(): number {
@@ -108,6 +117,9 @@ export class SubtreeDataBuild {
         concurrency: o.concurrency,
         window: o.concurrency,
         signal: this.#abort.signal,
+        onChunk: (e) => {
+          if (e.phase === "written") this.#written += e.nodes;
+        },
       });
       // Readers see a clean end only after the commit: never for bytes the file may lack.
       const commitStart = performance.now();

@@ -59,6 +59,7 @@ export async function originateBuild(
     permit,
     ...buildChunking(s),
     concurrency: s.asset_subtreeDataStreamingConcurrency,
+    count,
     // Replicas following this build from the shared directory are invisible here: with a lease,
     // the last local reader leaving must not cut them off, so the build completes the file.
     finishOnDisconnect: s.asset_subtree_data_finish_on_disconnect || lease !== undefined,
@@ -86,6 +87,8 @@ export async function originateBuild(
     },
   });
   slot.started(build);
+  // Its pace tells rejected peers when a permit should be free (retry-schedule.ts).
+  ctx.retry.progress(hex, () => build.progress);
   const leave = build.join("origin");
   log.outcome = "built";
   log.defer();

@@ -53,6 +53,29 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     await (await bRes).arrayBuffer();
   }, 30_000);
 
+  test("before any build finished, a running build's pace tells rejected peers when it ends", async () => {
+    // 1000 txs in chunks of 50, 2 fetches in flight, each delayed 400 ms: a build of ~4 s.
+    srv = await startTestServer(
+      { ...SLOW, asset_subtreeDataStreamingChunkSize: 50, asset_subtree_data_retry_after_max_s: 30 },
+      { wrapTxStore: slowTxStore(400) },
+    );
+    const [a, x] = await Promise.all([seedSubtree(srv, 1000), seedSubtree(srv, 1000)]);
+    const first = fetch(`${srv.api}/subtree_data/${a!.hex}`);
+    await waitFor(() => srv!.asset.ctx.builds.get(a!.hex)?.build !== undefined, 5000, "build a started");
+    const build = srv.asset.ctx.builds.get(a!.hex)!.build!;
+    await waitFor(() => build.progress >= 0.2, 10_000, "build a 20 % written");
+    expect(build.progress).toBeLessThan(0.5);
+    // By age alone (< 2 s, no build finished) the hint would be the 1 s minimum; at a's pace,
+    // ≥ 2 s are left.
+    const res = await fetch(`${srv.api}/subtree_data/${x!.hex}`);
+    expect(res.status).toBe(503);
+    await res.arrayBuffer();
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(2);
+    expect(srv.asset.ctx.retry.buildMs).toBeUndefined();
+    await (await first).arrayBuffer();
+    expect(build.progress).toBe(1);
+  }, 30_000);
+
   test("clamped to asset_subtree_data_retry_after_max_s (default 5, what reference peers honour)", async () => {
     srv = await startTestServer(SLOW, { wrapTxStore: slowTxStore(400) });
     expect(srv.settings.asset_subtree_data_retry_after_max_s).toBe(5);

@@ -28,6 +28,34 @@ describe("RetrySchedule", () => {
     expect(s.buildMs).toBeUndefined();
   });
 
+  test("a running build that reports its pace is expected to end when its pace says, once 5 % is written", () => {
+    const { s, clock } = scheduleAt({ cap: 1, minS: 1 });
+    let done = 0;
+    s.started("a");
+    s.progress("a", () => done);
+    clock.t = 400;
+    done = 0.02; // under 5 %: set-up noise, not a pace; a lasts ≥ 1 s (minS): 0.6 s left
+    expect(s.retryAfterS("x")).toBe(1);
+    done = 0.2; // 20 % in 0.4 s: a ends at 2 s, 1.6 s from now (by age alone: 0.6 s)
+    expect(s.retryAfterS("y")).toBe(4); // a's end + one build (2 s) for x ahead: 3.6 s
+    clock.t = 1000;
+    done = 0.5; // faster than it was: ends at 2 s
+    expect(s.retryAfterS("z")).toBe(5); // 1 s left + 2 builds of 2 s ahead
+  });
+
+  test("a build's pace overrides the average of finished builds (builds differ in size and slow down together)", () => {
+    const { s, clock } = scheduleAt({ cap: 1, minS: 1, maxS: 30 });
+    learn(s, clock, 1000); // finished builds took 1 s
+    const t0 = clock.t;
+    s.started("big");
+    s.progress("big", () => 0.1);
+    clock.t = t0 + 1000; // 10 % in 1 s: 9 s left, where the average says it is already over
+    expect(s.retryAfterS("x")).toBe(9);
+    clock.t = t0 + 10_000;
+    s.ended("big", true);
+    expect(s.buildMs).toBeGreaterThan(1000); // the finished build teaches the average as before
+  });
+
   test("every peer of a subtree rejected before its moment is told the time left until that moment", () => {
     const { s, clock } = scheduleAt({ cap: 1 });
     learn(s, clock, 4000);

@@ -22,6 +22,15 @@ const AT_MOMENT_MS = 500;
 const ROUND_MS = 2000;
 /** How long past its moment (beyond half its hint, the most equal jitter adds) a permit is held for a subtree. */
 const HOLD_SLACK_MS = 250;
+/** Share of its txs a build must have written before its pace is extrapolated (less is mostly set-up noise). */
+const MIN_PROGRESS = 0.05;
+
+/** A build holding a permit. */
+interface Running {
+  start: number;
+  /** Share of its txs written so far (0–1), when the build reports it. */
+  progress?: () => number;
+}
 
 /** A subtree in the line. */
 interface Waiting {
@@ -56,9 +65,13 @@ interface Waiting {
  * to whoever asks first when it frees, except that it is held briefly for a subtree whose moment
  * has come ({@link RetrySchedule.mayStart}).
  *
- * Until a build has finished, the age of the longest-running one stands in for the average, and
- * never less than `minS`: in the first second of a storm the builds are only milliseconds old,
- * and an estimate from that sent every peer back after 1 s to spend an attempt. When a subtree's
+ * A running build that reports its progress ({@link RetrySchedule.progress}) is expected to end
+ * when its pace so far says (age × left ÷ done, once 5 % is written): builds of one server differ
+ * in size and slow down together under load, which an average of earlier builds does not see.
+ * Until a build has finished, that extrapolation (or else the age of the longest-running build)
+ * stands in for the average, never less than `minS`: in the first second of a storm the builds are
+ * only milliseconds old, and an estimate from their age alone sent every peer back after 1 s to
+ * meet a full cap again (the storm at Zipf s = 2: 64–105 503s for 36–63 rejected peers). When a subtree's
  * peers come back at its moment and still meet a full cap, the estimate was short: each such
  * round adds 2 s to the least hint it gets, so the 6 attempts of a peer (5 waits) cover a line
  * that moves slower than estimated.
@@ -74,7 +87,7 @@ export class RetrySchedule {
   readonly #now: () => number;
   /** Running average of how long a create permit is held by a successful build (ms). */
   #buildMs: number | undefined;
-  readonly #running = new Map<string, number>();
+  readonly #running = new Map<string, Running>();
   /** The line, in first-rejection order. */
   readonly #waiting = new Map<string, Waiting>();
   /** Times of the last build starts that happened while subtrees waited (oldest first). */
@@ -120,15 +133,21 @@ export class RetrySchedule {
       this.#busyStarts.length = 0; // nobody waited: an idle stretch says nothing about the speed
     }
     this.#waiting.delete(hex);
-    this.#running.set(hex, now);
+    this.#running.set(hex, { start: now });
+  }
+
+  /** The build of `hex` (started) reports the share of its txs written, 0–1, through `fraction`. */
+  progress(hex: string, fraction: () => number): void {
+    const running = this.#running.get(hex);
+    if (running) running.progress = fraction;
   }
 
   /** The build of `hex` gave its permit back; only a complete one says how long builds take. */
   ended(hex: string, ok: boolean): void {
-    const start = this.#running.get(hex);
+    const running = this.#running.get(hex);
     this.#running.delete(hex);
-    if (!ok || start === undefined) return;
-    const ms = this.#now() - start;
+    if (!ok || running === undefined) return;
+    const ms = this.#now() - running.start;
     this.#buildMs = this.#buildMs === undefined ? ms : this.#buildMs + EWMA_WEIGHT * (ms - this.#buildMs);
   }
 
@@ -141,9 +160,9 @@ export class RetrySchedule {
     if (waiting.due - now > AT_MOMENT_MS) return this.#seconds(waiting.due - now);
     // Its peers came back at the moment and met a full cap: the estimate was short.
     if (waiting.due > 0) waiting.rounds++;
-    // Before any build finished, the longest-running one has taken at least its age (a lower
-    // bound), and builds are assumed to take at least the constant hint.
-    const buildMs = this.#buildMs ?? Math.max(this.#minMs, this.#oldestAge(now));
+    // Before any build finished: the running builds' pace, else the longest-running one's age (a
+    // lower bound), and at least the constant hint.
+    const buildMs = this.#buildMs ?? Math.max(this.#minMs, this.#runningEstimate(now));
     // One subtree per permit interval at best; slower when the line was seen to move slower.
     const perSubtree = Math.max(buildMs / this.#cap, this.startGapMs ?? 0);
     let ms = this.#untilPermitFree(now, buildMs) + ahead * perSubtree;
@@ -206,17 +225,33 @@ export class RetrySchedule {
     return { waiting, ahead };
   }
 
-  /** Age of the longest-running build (ms), 0 when none runs. */
-  #oldestAge(now: number): number {
-    let oldest = now;
-    for (const start of this.#running.values()) oldest = Math.min(oldest, start);
-    return now - oldest;
+  /** A running build's expected total duration from its pace (ms), or undefined before 5 % is written. */
+  #paced(r: Running, now: number): number | undefined {
+    const done = r.progress?.() ?? 0;
+    return done >= MIN_PROGRESS ? (now - r.start) / Math.min(1, done) : undefined;
   }
 
-  /** Expected ms until the first running build ends (0 once one overran `buildMs`). */
+  /** Running builds' expected duration, averaged over those with a pace, else the oldest one's age (ms; 0 when none runs). */
+  #runningEstimate(now: number): number {
+    let paced = 0;
+    let n = 0;
+    let oldest = 0;
+    for (const r of this.#running.values()) {
+      oldest = Math.max(oldest, now - r.start);
+      const ms = this.#paced(r, now);
+      if (ms !== undefined) {
+        paced += ms;
+        n++;
+      }
+    }
+    return n > 0 ? paced / n : oldest;
+  }
+
+  /** Expected ms until the first running build ends: by its pace, else by `buildMs` (0 once one overran it). */
   #untilPermitFree(now: number, buildMs: number): number {
     let soonest = Number.POSITIVE_INFINITY;
-    for (const start of this.#running.values()) soonest = Math.min(soonest, start + buildMs - now);
+    for (const r of this.#running.values())
+      soonest = Math.min(soonest, r.start + (this.#paced(r, now) ?? buildMs) - now);
     return Number.isFinite(soonest) ? Math.max(0, soonest) : 0;
   }
 }
