@@ -3,8 +3,9 @@
 export { mulberry32 } from "../../packages/testkit/src/random.ts";
 
 /**
- * Zipf sampler over ranks 0..n-1: P(k) ∝ 1 / (k+1)^s. With s ≈ 1 a handful of ranks take most
- * draws, the shape of block propagation (every peer wants the newest block's subtrees at once).
+ * Zipf sampler over ranks 0..n-1: P(k) ∝ 1 / (k+1)^s. Over 40 ranks, s = 2 gives rank 0 62 % of
+ * the draws and ranks 0–3 88 % (many peers asking for the same new subtree); s = 1 gives 23 % and
+ * 49 %, with most ranks drawn at least once.
  */
 export function zipf(n: number, s: number, random: () => number): () => number {
   const cdf = new Float64Array(n);

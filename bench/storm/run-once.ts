@@ -13,6 +13,8 @@ export interface RunOptions {
   label: string;
   /** `asset_concurrency_subtree_data_create`: 0 = unlimited. */
   cap: number;
+  /** The Zipf exponent the peers' plans were drawn with (shown in the table). */
+  zipf: number;
   /** The server's entry (run as `bun <main> serve`). Default: the asset server; `prefix-main.ts` is the pre-fix re-creation. */
   mainPath?: string;
   seeded: SeededData;
@@ -35,6 +37,7 @@ export interface RunOptions {
 export interface RunResult {
   label: string;
   cap: number;
+  zipf: number;
   samples: RssSample[];
   baselineBytes: number;
   peakBytes: number;
@@ -168,6 +171,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     return {
       label: o.label,
       cap: o.cap,
+      zipf: o.zipf,
       samples: sampler.samples,
       baselineBytes,
       peakBytes: sampler.peakBytes,
