@@ -64,11 +64,12 @@ export function verdicts(capped: RunResult, unlimited: RunResult, prefix?: RunRe
       detail: `${ratio.toFixed(2)} ×${r.stopped ? `, hit the limit at ${fmtS(r.stoppedAtMs ?? 0)}` : ""}`,
     };
   };
-  const fewer503 = (r: RunResult, what: string, judged: boolean): Verdict => ({
+  const fewer503 = (r: RunResult, peersWith503: number, what: string, judged: boolean): Verdict => ({
     goal: `${what}: far fewer 503s than peers (< peers / 2)`,
     met: judged ? r.served503 < r.peers.length / 2 : undefined,
-    detail: `${r.served503} 503s for ${r.peers.length} peers (${summarize(r).peersWith503} of them answered 503 at least once)`,
+    detail: `${r.served503} 503s for ${r.peers.length} peers (${peersWith503} of them answered 503 at least once)`,
   });
+  const w = wide && summarize(wide);
   return [
     {
       goal: "capped: every peer succeeds",
@@ -96,15 +97,15 @@ export function verdicts(capped: RunResult, unlimited: RunResult, prefix?: RunRe
       met: capped.buildsStarted <= c.distinct,
       detail: `${capped.buildsStarted} builds, ${c.distinct} distinct subtrees`,
     },
-    fewer503(capped, "capped followers", true),
-    ...(wide
+    fewer503(capped, c.peersWith503, "capped followers", true),
+    ...(wide && w
       ? [
           {
             goal: `wide skew, Zipf s=${wide.zipf} (for information): every peer succeeds`,
             met: undefined,
-            detail: `${summarize(wide).failed} of ${wide.peers.length} failed, peak ${fmtMiB(wide.peakBytes)}`,
+            detail: `${w.failed} of ${wide.peers.length} failed, peak ${fmtMiB(wide.peakBytes)}`,
           },
-          fewer503(wide, `wide skew, Zipf s=${wide.zipf} (for information)`, false),
+          fewer503(wide, w.peersWith503, `wide skew, Zipf s=${wide.zipf} (for information)`, false),
         ]
       : []),
   ];
