@@ -100,6 +100,14 @@ export const definitions = {
       "Largest Retry-After of a full-cap 503: the hint grows to when a permit is expected free for that subtree; ≤ asset_subtree_data_retry_after_s sends that constant.",
     reference: "none (reference peers ignore a Retry-After above their 5 s backoff ceiling)",
   }),
+  asset_subtree_data_retry_defer: def({
+    schema: boolean(),
+    default: "true",
+    type: "boolean",
+    meaning:
+      "With the retry schedule, hold a free create permit for at most half a hint + 250 ms for a subtree whose peers were told to come back now (a bounded deferral, never a queue); false: first come, first served.",
+    reference: "none",
+  }),
   asset_subtree_data_finish_on_disconnect: def({
     schema: boolean(),
     default: "false",

@@ -17,6 +17,8 @@ export interface AssetSettings {
   readonly asset_subtree_data_retry_after_s: number;
   /** Largest adaptive Retry-After of a full-cap 503 (see RetrySchedule). */
   readonly asset_subtree_data_retry_after_max_s: number;
+  /** The schedule may hold a free permit briefly for a subtree whose moment has come. */
+  readonly asset_subtree_data_retry_defer: boolean;
   readonly asset_subtree_data_finish_on_disconnect: boolean;
   readonly asset_max_batch_txs: number;
   readonly asset_shutdown_grace_ms: number;

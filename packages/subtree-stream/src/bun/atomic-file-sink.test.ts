@@ -114,7 +114,7 @@ describe("createAtomicFileSink", () => {
     expect(readdirSync(dir)).toEqual(["c"]);
   });
 
-  test("two sinks for the same final path: exactly one publishes, the other gets FileExistsError and leaves no temp", async () => {
+  test("two sinks for the same final path: exactly one publishes, the other gets FileExistsError and leaves no temp once aborted", async () => {
     const dir = tempDir();
     const final = join(dir, "d");
     const one = await createAtomicFileSink(final);
@@ -127,8 +127,11 @@ describe("createAtomicFileSink", () => {
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(rejected.reason).toBeInstanceOf(FileExistsError);
     const winner = results[0]?.status === "fulfilled" ? 1 : 2;
+    const loser = winner === 1 ? two : one;
+    expect(loser.state).toBe("superseded");
     // The published file is the winner's, intact: the loser never replaced it.
     expect(new Uint8Array(readFileSync(final))).toEqual(pattern(1000, winner));
+    await loser.abort();
     expect(readdirSync(dir)).toEqual(["d"]);
   });
 
@@ -154,22 +157,24 @@ describe("createAtomicFileSink", () => {
     }
   });
 
-  test("a file published by someone else after open is not replaced", async () => {
+  test("a file published by someone else after open is not replaced; followers still get every byte, cleanly", async () => {
     const dir = tempDir();
     const final = join(dir, "e");
     const sink = await createAtomicFileSink(final);
     await sink.write(pattern(10));
     writeFileSync(final, "theirs");
-    // Caught at once: it rejects before the test awaits it.
-    const follower = readAll(sink.follow()).catch((e) => e);
+    // One follower reads as the bytes come, one joins only after the commit lost the race.
+    const early = readAll(sink.follow());
     const err = await sink.commit().catch((e) => e);
     expect(err).toBeInstanceOf(FileExistsError);
-    await sink.abort(new Error("later"));
-    // The follower learns why: the commit's error, not the later abort's reason.
-    expect((await follower).cause).toBe(err);
+    expect(sink.state).toBe("superseded");
+    const late = readAll(sink.follow());
+    expect(await early).toEqual(pattern(10));
+    expect(await late).toEqual(pattern(10));
+    await sink.abort(new Error("readers done"));
     expect(readFileSync(final, "utf8")).toBe("theirs");
     expect(readdirSync(dir)).toEqual(["e"]);
-    expect(sink.state).toBe("aborted");
+    expect(sink.state).toBe("superseded");
   });
 
   test("crash: a child bun killed with SIGKILL mid-write leaves no final file, and sweepTempFiles removes its temp", async () => {

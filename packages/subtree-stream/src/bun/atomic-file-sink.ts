@@ -39,8 +39,12 @@ export interface AtomicFileSinkOptions {
   tempName?: string;
 }
 
-/** Lifecycle of a sink: open → committing → committed, or → aborted. */
-export type AtomicFileSinkState = "open" | "committing" | "committed" | "aborted";
+/**
+ * Lifecycle of a sink: open → committing → committed, or → aborted. `superseded`: every byte was
+ * written and synced but another writer published `finalPath` first; the temp file stays readable
+ * (followers end cleanly at its end) until `abort()` removes it.
+ */
+export type AtomicFileSinkState = "open" | "committing" | "committed" | "superseded" | "aborted";
 
 const MAX_NAME_ATTEMPTS = 10;
 /**
@@ -180,8 +184,10 @@ export class AtomicFileSink {
   }
 
   /**
-   * Flush, fsync the file, publish it under `finalPath` (never replacing an existing file:
-   * {@link FileExistsError}, temp removed), fsync the directory. Idempotent; rejects after abort.
+   * Flush, fsync the file, publish it under `finalPath`, fsync the directory. Idempotent; rejects
+   * after abort. A file published meanwhile by another writer is never replaced: the commit
+   * rejects with {@link FileExistsError} and the sink is `superseded` (call `abort()` once its
+   * followers are done with the temp file).
    */
   commit(): Promise<void> {
     if (this.#state === "aborted") return Promise.reject(new SinkAbortedError(this.finalPath, this.#abortReason));
@@ -200,12 +206,19 @@ export class AtomicFileSink {
       if (this.#fsync === "full") await fsyncAsync(fd);
       else if (this.#fsync === "data") await fdatasyncAsync(fd);
       this.#closeFd();
-      await publishNoReplace(this.tempPath, this.finalPath);
+      try {
+        await publishNoReplace(this.tempPath, this.finalPath);
+      } catch (error) {
+        // Complete bytes nobody may publish: followers still read them to a clean end.
+        if (error instanceof FileExistsError) this.#supersede();
+        throw error;
+      }
       if (this.#fsync !== "none") await fsyncDir(dirname(this.finalPath));
       this.#state = "committed";
       this.#detach();
       this.#changes.notify();
     } catch (error) {
+      if (this.#state === "superseded") throw error;
       // Remembered as the abort, so a later abort() neither repeats it nor replaces the reason.
       this.#abort = this.#discard(error);
       await this.#abort;
@@ -213,9 +226,24 @@ export class AtomicFileSink {
     }
   }
 
-  /** Close and remove the temp file; followers error. Idempotent; a no-op once committed. */
+  #supersede(): void {
+    this.#state = "superseded";
+    this.#detach();
+    this.#changes.notify();
+  }
+
+  /**
+   * Close and remove the temp file; followers error (those of a superseded sink have read what they
+   * needed or end cleanly). Idempotent; a no-op once committed.
+   */
   abort(reason?: unknown): Promise<void> {
     if (this.#state === "committed") return Promise.resolve();
+    if (this.#state === "superseded") {
+      this.#abort ??= unlink(this.tempPath).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== "ENOENT") throw e;
+      });
+      return this.#abort;
+    }
     if (this.#state === "aborted") return this.#abort ?? Promise.resolve();
     // Committing: too late to stop; commit either publishes or discards by itself.
     if (this.#state === "committing")
@@ -281,6 +309,7 @@ export class AtomicFileSink {
   }
 
   async #openForRead(): Promise<FileHandle> {
+    if (this.#state === "superseded") return open(this.tempPath, "r");
     if (this.#state !== "committed") {
       try {
         return await open(this.tempPath, "r");

@@ -2,7 +2,7 @@ import type { FileHandle } from "node:fs/promises";
 
 /** What a follower needs from the sink it follows (kept narrow so the two stay one concept each). */
 export interface Followable {
-  readonly state: "open" | "committing" | "committed" | "aborted";
+  readonly state: "open" | "committing" | "committed" | "superseded" | "aborted";
   /** Bytes of the file (header included) that are in the file, not in the sink's buffer. */
   readonly fileBytesFlushed: number;
   readonly headerBytes: number;
@@ -63,6 +63,8 @@ export function followFile(sink: Followable, options: FollowOptions = {}): Reada
             signal?.throwIfAborted();
             if (sink.state === "aborted") throw sink.abortError();
             const committed = sink.state === "committed";
+            // Superseded: every byte is flushed and the temp file is complete; end at its end.
+            const complete = committed || sink.state === "superseded";
             const limit = committed ? Number.POSITIVE_INFINITY : sink.fileBytesFlushed;
             // Committed: the limit is EOF of the (same inode) final file; else what was flushed.
             if (position < limit) {
@@ -77,11 +79,15 @@ export function followFile(sink: Followable, options: FollowOptions = {}): Reada
                 controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
                 return;
               }
-              if (committed) {
+              if (complete) {
                 await release();
                 controller.close();
                 return;
               }
+            } else if (complete) {
+              await release();
+              controller.close();
+              return;
             }
             await waitForChange();
           }

@@ -1,3 +1,5 @@
+import type { RetryAfterPolicy } from "./retry-after-policy.ts";
+
 /** Options of {@link RetrySchedule}. */
 export interface RetryScheduleOptions {
   /** Create permits (the cap); `Infinity` never rejects, so the schedule is never asked. */
@@ -6,6 +8,8 @@ export interface RetryScheduleOptions {
   minS: number;
   /** The largest Retry-After sent (seconds); ≤ `minS` turns the schedule off: always `minS`. */
   maxS: number;
+  /** Hold a free permit for a subtree whose moment has come (see `mayStart`). Default true. */
+  defer?: boolean;
   /** Clock in ms (tests pass their own). */
   now?: () => number;
 }
@@ -79,8 +83,9 @@ interface Waiting {
  * The hint is clamped to `maxS`, 5 s by default: reference (Go) peers ignore a Retry-After above
  * their 5 s backoff ceiling (spec teranode-peer §3.2), ours accept up to 30 s.
  */
-export class RetrySchedule {
+export class RetrySchedule implements RetryAfterPolicy {
   readonly #cap: number;
+  readonly #defer: boolean;
   readonly #minMs: number;
   readonly #maxMs: number;
   readonly #forgetMs: number;
@@ -95,6 +100,7 @@ export class RetrySchedule {
 
   constructor(o: RetryScheduleOptions) {
     this.#cap = Math.max(1, o.cap);
+    this.#defer = o.defer ?? true;
     this.#minMs = o.minS * 1000;
     this.#maxMs = o.maxS * 1000;
     this.#forgetMs = this.#maxMs * 1.5 + 2000;
@@ -187,7 +193,8 @@ export class RetrySchedule {
    */
   mayStart(hex: string, free: number): boolean {
     if (free <= 0) return false;
-    if (this.#maxMs <= this.#minMs) return true; // the schedule is off: first come, first served
+    // The schedule is off, or deferral is: first come, first served.
+    if (this.#maxMs <= this.#minMs || !this.#defer) return true;
     const now = this.#now();
     let due = 0;
     for (const [k, w] of this.#waiting) {
