@@ -7,6 +7,7 @@ export {
   type FileBlobStoreOptions,
   type FsyncMode,
 } from "./blob/file-blob-store.ts";
+export { checkHeader } from "./blob/header.ts";
 export { type OpenBlobStoreOptions, openBlobStore } from "./blob/open-blob-store.ts";
 export { StorageError, type StorageErrorCode } from "./errors/storage-error.ts";
 export { StoreOpenError, type StoreOpenErrorCode } from "./errors/store-open-error.ts";

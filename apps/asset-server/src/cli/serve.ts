@@ -59,7 +59,7 @@ export async function run(
   const asset = createAssetServer({ settings, txStore, blobStore: blobs, logger, coordinator });
   const { hostname, port } = parseListen(settings.asset_httpListenAddress);
   const running = await asset.listen({ port, hostname });
-  logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
+  logger.info({ url: running.url, swept, height: asset.height.current }, "asset server listening");
   // Supervisors and tests wait for this line: do not leave it in the buffer.
   flushLogger(logger);
 

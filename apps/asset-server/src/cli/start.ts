@@ -79,7 +79,7 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
   const asset = createAssetServer({ settings, txStore, blobStore, logger });
   const running = await asset.listen(listen);
   // The same line `serve` logs, so supervisors that wait for it work with `start` too.
-  logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
+  logger.info({ url: running.url, swept, height: asset.height.current }, "asset server listening");
   flushLogger(logger);
   const host = !listen.hostname || listen.hostname === "0.0.0.0" ? "localhost" : listen.hostname;
   const base = `http://${host.includes(":") ? `[${host}]` : host}:${running.port}`;

@@ -4,13 +4,12 @@ import type { HeightTracker } from "./height.ts";
 import type { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import type { RequestLog } from "./request-log.ts";
-import type { BuildCoordinator } from "./scale-out/coordinator.ts";
 import { type AssetSettings, capacityOf } from "./settings.ts";
 import type { ActiveStreams } from "./stream-response.ts";
-import type { BuildSlot } from "./subtree-data/build-slot.ts";
-import type { RetrySchedule } from "./subtree-data/retry-schedule.ts";
+import type { BuildRegistry } from "./subtree-data/build-registry.ts";
+import type { RetryAfterPolicy } from "./subtree-data/retry-after-policy.ts";
 
-/** Everything a route needs; one per server. */
+/** Everything a route needs, and all of the server's state; one per server. */
 export interface ServerContext {
   readonly settings: AssetSettings;
   readonly blobs: BlobStorePort;
@@ -19,16 +18,16 @@ export interface ServerContext {
   readonly createSem: Semaphore;
   /** Reader permits: blocking with a timeout (→ 503). */
   readonly readerSem: Semaphore;
-  /** Builds in flight in this process, by display hash (lower case). */
-  readonly builds: Map<string, BuildSlot>;
-  /** Retry-After of a full-cap 503: when a permit is expected free for that subtree. */
-  readonly retry: RetrySchedule;
+  /** Builds in flight: in this process, or across replicas (scale-out). */
+  readonly builds: BuildRegistry;
+  /** Retry-After of a full-cap 503, and whether a free permit may be taken now. */
+  readonly retry: RetryAfterPolicy;
+  /** The 503's ResponseInit per Retry-After value, built once (see `rejectResponse`). */
+  readonly rejectInits: Map<number, ResponseInit>;
   readonly metrics: AssetMetrics;
   readonly logger: Logger;
   readonly active: ActiveStreams;
   readonly height: HeightTracker;
-  /** Scale-out (Postgres tx store): one build per subtree across replicas. Absent: this process decides alone. */
-  readonly coordinator?: BuildCoordinator;
   /** True once shutdown began: new heavy requests get 503. */
   closing: boolean;
 }

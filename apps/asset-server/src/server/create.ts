@@ -7,12 +7,15 @@ import { HeightTracker } from "./height.ts";
 import { LoopStallProbe } from "./loop-stall.ts";
 import { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
+import { subtreeDataHandler } from "./routes/subtree-data.ts";
+import { PostgresBuildRegistry } from "./scale-out/build-registry-pg.ts";
 import type { BuildCoordinator } from "./scale-out/coordinator.ts";
 import type { AssetSettings } from "./settings.ts";
 import { ActiveStreams } from "./stream-response.ts";
+import type { SubtreeDataBuild } from "./subtree-data/build.ts";
 import { BuildAbortedError, ShutdownError } from "./subtree-data/build-errors.ts";
-import { fastRejection } from "./subtree-data/fast-reject.ts";
-import { RetrySchedule } from "./subtree-data/retry-schedule.ts";
+import { type BuildRegistry, LocalBuildRegistry } from "./subtree-data/build-registry.ts";
+import { type RetryAfterPolicy, retryAfterPolicy } from "./subtree-data/retry-after-policy.ts";
 
 export interface CreateAssetServerOptions {
   settings: AssetSettings;
@@ -28,6 +31,29 @@ export interface CreateAssetServerOptions {
   retryClock?: () => number;
 }
 
+/**
+ * What tests (and benches) may look at and hold, instead of the server's internals: permit
+ * counts, builds in flight, and the retry policy's view.
+ */
+export interface AssetServerTesting {
+  /** Create permits held now (builds), and free. */
+  readonly createInUse: number;
+  readonly createAvailable: number;
+  /** Reader permits held now (file responses being set up, followers). */
+  readonly readerInUse: number;
+  /** Claims of builds held in this process (started or starting). */
+  readonly buildsInFlight: number;
+  /** Takes `n` create (or reader) permits at once, as running builds would; call the result to give them back. */
+  holdCreatePermits(n: number): () => void;
+  holdReaderPermits(n: number): () => void;
+  /** The retry policy the server answers 503s with. */
+  readonly retry: RetryAfterPolicy;
+  /** The build of `hex` running here, to read its progress and bytes handed to readers. */
+  build(hex: string): SubtreeDataBuild | undefined;
+  /** Waits until every build in flight here settled. */
+  buildsSettled(): Promise<void>;
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -36,8 +62,12 @@ export interface RunningServer {
 
 export interface AssetServer {
   app: Hono<AppEnv>;
-  ctx: ServerContext;
   metrics: ServerContext["metrics"];
+  /** Settings, stores and height the server runs with. */
+  readonly settings: AssetSettings;
+  readonly height: HeightTracker;
+  /** A small view for tests; see {@link AssetServerTesting}. */
+  readonly testing: AssetServerTesting;
   /** `fetch` for `Bun.serve` or `app.request`-style tests. */
   fetch: (req: Request) => Response | Promise<Response>;
   /** Scans the current height, then listens. `port: 0` picks a free port. */
@@ -64,7 +94,14 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
   const { settings } = options;
   const logger = options.logger ?? pino({ level: "silent" });
   const { createSem, readerSem } = semaphoresFor(settings);
-  const builds: ServerContext["builds"] = new Map();
+  const local = new LocalBuildRegistry(settings.asset_subtree_data_retry_after_s);
+  const builds: BuildRegistry = options.coordinator
+    ? new PostgresBuildRegistry(local, options.coordinator, {
+        blobs: options.blobStore,
+        logger,
+        retryAfterS: settings.asset_subtree_data_retry_after_s,
+      })
+    : local;
   const blobRoot = options.blobStore.root ?? dirname(dirname(options.blobStore.path(new Uint8Array(32), "block")));
   const height = new HeightTracker(options.blobStore, blobRoot, logger);
   const loop = new LoopStallProbe();
@@ -74,7 +111,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     readerInUse: () => readerSem.inUse,
     readerWaiting: () => readerSem.waiting,
     builds: () => builds.size,
-    followers: () => [...builds.values()].reduce((n, s) => n + (s.build?.followers ?? 0), 0),
+    followers: () => [...builds.local()].reduce((n, b) => n + b.followers, 0),
     loopStalls: () => loop.stalls,
     loopMaxLateMs: () => loop.maxLateMs,
   });
@@ -85,36 +122,59 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     createSem,
     readerSem,
     builds,
-    retry: new RetrySchedule({
-      cap: createSem.capacity,
-      minS: settings.asset_subtree_data_retry_after_s,
-      maxS: settings.asset_subtree_data_retry_after_max_s,
-      ...(options.retryClock ? { now: options.retryClock } : {}),
-    }),
+    retry: retryAfterPolicy(settings, createSem.capacity, options.retryClock),
+    rejectInits: new Map(),
     metrics,
     logger,
     active: new ActiveStreams(),
     height,
-    ...(options.coordinator ? { coordinator: options.coordinator } : {}),
     closing: false,
   };
   const app = createApp(ctx);
   const fetch = (req: Request) => app.fetch(req);
   let running: RunningServer | undefined;
 
+  const hold = (sem: typeof createSem, n: number) => {
+    const permit = sem.tryAcquire(n);
+    if (!permit) throw new Error(`cannot hold ${n} permits: ${sem.available} free`);
+    return () => permit.release();
+  };
+  const testing: AssetServerTesting = {
+    get createInUse() {
+      return createSem.inUse;
+    },
+    get createAvailable() {
+      return createSem.available;
+    },
+    get readerInUse() {
+      return readerSem.inUse;
+    },
+    get buildsInFlight() {
+      return builds.size;
+    },
+    holdCreatePermits: (n) => hold(createSem, n),
+    holdReaderPermits: (n) => hold(readerSem, n),
+    retry: ctx.retry,
+    build: (hex) => [...builds.local()].find((b) => b.hex === hex),
+    buildsSettled: async () => {
+      await Promise.all([...builds.local()].map((b) => b.done));
+    },
+  };
+
   return {
     app,
-    ctx,
     metrics,
+    settings,
+    height,
+    testing,
     fetch,
     async listen({ port = 0, hostname } = {}) {
       await height.scan();
       loop.start();
       const scanMs = options.heightScanMs ?? 30_000;
       if (scanMs > 0) height.start(scanMs);
-      // The repeat 503 of a full create cap skips hono (see `fastRejection`); Bun's native
-      // router picks the route, every other request and outcome goes through the app.
-      const reject = fastRejection(ctx);
+      // subtree_data skips hono's middleware: Bun's native router calls the same handler.
+      const subtreeData = subtreeDataHandler(ctx);
       const route = `${settings.asset_apiPrefix.replace(/\/+$/, "")}/subtree_data/:hash`;
       const server = Bun.serve({
         port,
@@ -123,7 +183,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
         // long is cut, which cancels its body and cleans up its build like any disconnect.
         idleTimeout: Math.min(255, settings.asset_idle_timeout_s),
         routes: {
-          [route]: { GET: (req: Bun.BunRequest<string>) => reject(req, req.params.hash ?? "") ?? app.fetch(req) },
+          [route]: { GET: (req: Bun.BunRequest<string>) => subtreeData(req, req.params.hash) },
         },
         fetch,
       });
@@ -146,9 +206,13 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
         await Bun.sleep(20);
       }
       ctx.active.abortAll(new ShutdownError("server is shutting down"));
-      const inFlight = (await Promise.all([...builds.values()].map((s) => s.ready))).filter((b) => b !== undefined);
-      for (const b of inFlight) b.abort(new BuildAbortedError("SHUTDOWN", "server is shutting down"));
-      await Promise.all(inFlight.map((b) => b.done));
+      // A build still being set up starts after this look: look again until none is left.
+      for (let round = 0; builds.size > 0 && round < 100; round++) {
+        const inFlight = [...builds.local()];
+        for (const b of inFlight) b.abort(new BuildAbortedError("SHUTDOWN", "server is shutting down"));
+        await Promise.all(inFlight.map((b) => b.done));
+        if (builds.size > 0) await Bun.sleep(10);
+      }
       await running?.server.stop(true);
       await stopped;
       await height.idle();

@@ -45,6 +45,7 @@ export class AssetMetrics {
   readonly #httpPending = new Map<HttpRoute, Map<string, { labels: HttpOutcome; n: number }>>();
   readonly created: Counter<"result" | "source">;
   readonly bytesStreamed: Counter<"source">;
+  readonly badFilesMovedAside: Counter;
 
   constructor(gauges: Gauges) {
     const registers = [this.registry];
@@ -74,6 +75,11 @@ export class AssetMetrics {
       name: "subtreekit_asset_bytes_streamed_total",
       help: "Body bytes streamed by JS streams (file responses are sent by the runtime and counted by size)",
       labelNames: ["source"],
+      registers,
+    });
+    this.badFilesMovedAside = new Counter({
+      name: "subtreekit_asset_subtree_data_files_moved_aside_total",
+      help: "subtree_data files with a foreign or corrupt header, moved aside instead of served (then built afresh)",
       registers,
     });
     const gauge = (name: string, help: string, read: () => number) =>

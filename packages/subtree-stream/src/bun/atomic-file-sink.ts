@@ -218,7 +218,7 @@ export class AtomicFileSink {
       this.#detach();
       this.#changes.notify();
     } catch (error) {
-      if (this.#state === "superseded") throw error;
+      if ((this.#state as AtomicFileSinkState) === "superseded") throw error;
       // Remembered as the abort, so a later abort() neither repeats it nor replaces the reason.
       this.#abort = this.#discard(error);
       await this.#abort;

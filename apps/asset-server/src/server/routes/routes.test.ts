@@ -32,8 +32,8 @@ beforeAll(async () => {
       };
     }
   };
-  count(srv.asset.ctx.blobs, ["exists", "get"]);
-  count(srv.asset.ctx.txs, ["getTxs", "getTx"]);
+  count(srv.blobs, ["exists", "get"]);
+  count(srv.txs, ["getTxs", "getTx"]);
 });
 afterAll(() => srv.close());
 
@@ -188,7 +188,7 @@ describe("legacy block", () => {
     expect(Buffer.compare(prefixed, Buffer.concat([block.prefix, block.wire]))).toBe(0);
     const rest = await bytes(await fetch(`${srv.url}/rest/block/${block.hex}.bin`));
     expect(Buffer.compare(rest, prefixed)).toBe(0);
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
   });
 
   test("from data files: a coinbase at the start of subtree 0's file is skipped, EF txs are made standard", async () => {
@@ -206,16 +206,13 @@ describe("legacy block", () => {
   });
 
   test("create cap full and a subtree without data → 503 + Retry-After", async () => {
-    const held = srv.asset.ctx.createSem.tryAcquire()!;
-    const others: ReturnType<typeof srv.asset.ctx.createSem.tryAcquire>[] = [];
-    for (let p = srv.asset.ctx.createSem.tryAcquire(); p; p = srv.asset.ctx.createSem.tryAcquire()) others.push(p);
+    const release = srv.asset.testing.holdCreatePermits(srv.asset.testing.createAvailable);
     try {
       const res = await get(`/block_legacy/${block.hex}?wire=1`);
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("1");
     } finally {
-      held.release();
-      for (const p of others) p?.release();
+      release();
     }
   });
 });

@@ -1,11 +1,51 @@
+import { toDisplayHex } from "@subtreekit/subtree-stream";
 import type { Hono } from "hono";
+import { classify } from "../classify.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
+import { errorResponse, STATUS_TEXT } from "../errors.ts";
 import { parseHash } from "../params.ts";
-import { handleSubtreeData } from "../subtree-data/handle.ts";
+import { RequestLog } from "../request-log.ts";
+import { admit } from "../subtree-data/admit.ts";
+import { respond } from "../subtree-data/respond.ts";
 
-/** `GET /subtree_data/:hash`: see `handleSubtreeData` for the admission order. */
+/** `GET /subtree_data/:hash` in the app (e.g. `app.request` in tests); `Bun.serve` routes it natively. */
 export function subtreeDataRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
-  app.get("/subtree_data/:hash", (c) =>
-    handleSubtreeData(ctx, parseHash(c.req.param("hash")), c.var.log, c.req.raw.signal),
-  );
+  const handle = subtreeDataHandler(ctx);
+  app.get("/subtree_data/:hash", (c) => handle(c.req.raw, c.req.param("hash"), c.var.log));
+}
+
+/**
+ * `GET /subtree_data/:hash`: `admit` decides, `respond` answers. It renders its own errors, metric
+ * and log line, so `Bun.serve` can route it natively, past hono's middleware: a 503 storm is
+ * mostly this route, and hono's chain was a large share of a rejected request's CPU.
+ */
+export function subtreeDataHandler(
+  ctx: ServerContext,
+): (req: Request, raw: string | undefined, log?: RequestLog) => Promise<Response> {
+  const routePath = `${ctx.settings.asset_apiPrefix.replace(/\/+$/, "")}/subtree_data/`;
+  const retryAfterS = ctx.settings.asset_subtree_data_retry_after_s;
+  return async (req, raw, log = new RequestLog(ctx.logger, req.method, routePath + (raw ?? ""))) => {
+    try {
+      const hash = parseHash(raw);
+      const hex = toDisplayHex(hash);
+      const res = await respond(ctx, hash, hex, await admit(ctx, hash, hex, req.signal), log, req.signal);
+      if (!log.deferred) {
+        ctx.metrics.http("get_subtree_data", res.status, STATUS_TEXT[res.status] ?? String(res.status));
+        const len = res.headers.get("content-length");
+        log.end(res.status, len === null ? undefined : Number(len));
+      }
+      return res;
+    } catch (error) {
+      const e = classify(error, retryAfterS);
+      ctx.metrics.http("get_subtree_data", e.status, STATUS_TEXT[e.status] ?? String(e.status));
+      if (e.status >= 500 && e.status !== 503) ctx.logger.warn({ err: e.message, path: log.path }, "request failed");
+      const res = errorResponse(e);
+      log.end(
+        e.status,
+        Number(res.headers.get("content-length") ?? 0) || undefined,
+        log.outcome === "rejected" ? "rejected" : "error",
+      );
+      return res;
+    }
+  };
 }

@@ -53,16 +53,16 @@ describe.skipIf(!pg)("subtree_data with a coordinator", () => {
     const st = await seedSubtree(s, 2000);
     const held = await s.other.tryLead(st.hash, { finalPath: s.blobs.path(st.hash, "subtreeData") });
     if (held === "held-elsewhere") throw new Error("the stand-in replica should hold the lock");
-    const ctx = s.asset.ctx;
+    const t = s.asset.testing;
     const pending = verifiedGet(`${s.api}/subtree_data/${st.hex}`, st.txids);
-    await waitFor(() => ctx.readerSem.inUse === 1, 5000, "the follower's reader permit");
+    await waitFor(() => t.readerInUse === 1, 5000, "the follower's reader permit");
     // Following another replica costs no create permit and starts no build here.
-    expect(ctx.createSem.inUse).toBe(0);
-    expect(ctx.builds.size).toBe(0);
+    expect(t.createInUse).toBe(0);
+    expect(t.buildsInFlight).toBe(0);
     const res = await pending;
     expect(res.status).toBe(503);
-    expect(res.retryAfter).toBe(String(ctx.settings.asset_subtree_data_retry_after_s));
-    expect(ctx.readerSem.inUse).toBe(0);
+    expect(res.retryAfter).toBe(String(s.asset.settings.asset_subtree_data_retry_after_s));
+    expect(t.readerInUse).toBe(0);
     await held.release();
   });
 
@@ -71,9 +71,9 @@ describe.skipIf(!pg)("subtree_data with a coordinator", () => {
     const st = await seedSubtree(s, 5000);
     const held = await s.other.tryLead(st.hash, { finalPath: s.blobs.path(st.hash, "subtreeData") });
     if (held === "held-elsewhere") throw new Error("the stand-in replica should hold the lock");
-    const ctx = s.asset.ctx;
+    const t = s.asset.testing;
     const pending = Promise.all([1, 2, 3].map(() => verifiedGet(`${s.api}/subtree_data/${st.hex}`, st.txids)));
-    await waitFor(() => ctx.readerSem.inUse === 3, 5000, "three waiting followers");
+    await waitFor(() => t.readerInUse === 3, 5000, "three waiting followers");
     await held.release();
     const results = await pending;
     expect(results.map((r) => [r.status, r.verified])).toEqual([
@@ -81,10 +81,10 @@ describe.skipIf(!pg)("subtree_data with a coordinator", () => {
       [200, true],
       [200, true],
     ]);
-    const created = await ctx.metrics.created.get();
+    const created = await s.asset.metrics.created.get();
     const builds = created.values.find((v) => v.labels.source === "on_demand_created")?.value;
     expect(builds).toBe(1);
-    await waitFor(() => ctx.createSem.inUse === 0 && ctx.readerSem.inUse === 0, 5000, "permits released");
+    await waitFor(() => t.createInUse === 0 && t.readerInUse === 0, 5000, "permits released");
     // The lease went back with the build: the stand-in can take the lock again.
     const again = await s.other.tryLead(st.hash, { finalPath: s.blobs.path(st.hash, "subtreeData") });
     expect(again).not.toBe("held-elsewhere");
@@ -93,22 +93,21 @@ describe.skipIf(!pg)("subtree_data with a coordinator", () => {
   test("create cap full: a subtree built elsewhere is still followed (reader permit only), an unbuilt one gets 503", async () => {
     const s = await setup(10_000);
     const [built, unbuilt] = [await seedSubtree(s, 1000), await seedSubtree(s, 1000)];
-    const ctx = s.asset.ctx;
+    const t = s.asset.testing;
     // Fill this replica's create cap.
-    const taken = Array.from({ length: 4 }, () => ctx.createSem.tryAcquire());
-    expect(taken.every((p) => p !== undefined)).toBe(true);
+    const release = t.holdCreatePermits(4);
     const rejected = await verifiedGet(`${s.api}/subtree_data/${unbuilt.hex}`, unbuilt.txids);
     expect(rejected.status).toBe(503);
 
     const held = await s.other.tryLead(built.hash, { finalPath: s.blobs.path(built.hash, "subtreeData") });
     if (held === "held-elsewhere") throw new Error("the stand-in replica should hold the lock");
     const pending = verifiedGet(`${s.api}/subtree_data/${built.hex}`, built.txids);
-    await waitFor(() => ctx.readerSem.inUse === 1, 5000, "the follower's reader permit");
+    await waitFor(() => t.readerInUse === 1, 5000, "the follower's reader permit");
     // The stand-in "builds": publishes the file, then lets go, as a real builder does.
     await s.blobs.put(built.hash, "subtreeData", built.data);
     await held.release();
     const res = await pending;
     expect([res.status, res.verified]).toEqual([200, true]);
-    for (const p of taken) p?.release();
+    release();
   });
 });

@@ -31,12 +31,12 @@ describe("memory bounds and timeouts", () => {
     const st = await seedSubtree(srv, 30_000, { txSize: 500 }); // 15 MB
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
     expect(res.status).toBe(200);
-    const build = [...srv.asset.ctx.builds.values()][0]?.build;
+    const build = srv.asset.testing.build(st.hex);
     expect(build).toBeDefined();
     // Read nothing: the build still completes the file and gives its create permit back.
     const out = await build!.done;
     expect(out.ok).toBe(true);
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
     await Bun.sleep(300);
     // Bun stops pulling at ~4 MiB in flight, plus socket buffers; far below the 15 MB subtree.
     expect(build!.bytesToReaders).toBeLessThan(10 * 1024 * 1024);
@@ -106,9 +106,9 @@ describe("memory bounds and timeouts", () => {
     s.once("data", () => s.pause()); // read the first bytes, then never again
     const closed = new Promise<void>((resolve) => s.on("close", () => resolve()));
     s.on("error", () => {});
-    await waitFor(() => srv!.asset.ctx.createSem.inUse === 1, 5000, "build started");
+    await waitFor(() => srv!.asset.testing.createInUse === 1, 5000, "build started");
     await waitFor(
-      () => srv!.asset.ctx.createSem.inUse === 0 && srv!.asset.ctx.builds.size === 0,
+      () => srv!.asset.testing.createInUse === 0 && srv!.asset.testing.buildsInFlight === 0,
       10_000,
       "build cleaned up",
     );
@@ -125,7 +125,7 @@ describe("memory bounds and timeouts", () => {
     });
     const st = await seedSubtree(srv, 10);
     await (await fetch(`${srv.api}/subtree_data/${st.hex}`)).arrayBuffer();
-    const held = srv.asset.ctx.readerSem.tryAcquire()!;
+    const held = { release: srv.asset.testing.holdReaderPermits(1) };
     try {
       const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
       expect(res.status).toBe(503);
@@ -139,13 +139,13 @@ describe("memory bounds and timeouts", () => {
   test("on-demand .dah = highest stored block height + retention; a height rise prunes expired files", async () => {
     srv = await startTestServer({ global_blockHeightRetention: 10 });
     await seedBlock(srv, [5], 500);
-    await srv.asset.ctx.height.scan();
-    expect(srv.asset.ctx.height.current).toBe(500);
+    await srv.asset.height.scan();
+    expect(srv.asset.height.current).toBe(500);
     const st = await seedSubtree(srv, 20);
     await (await fetch(`${srv.api}/subtree_data/${st.hex}`)).arrayBuffer();
     expect(await srv.blobs.getDAH(st.hash, "subtreeData")).toBe(510);
-    srv.asset.ctx.height.observe(510);
+    srv.asset.height.observe(510);
     await waitFor(async () => !(await srv!.blobs.exists(st.hash, "subtreeData")), 5000, "pruned");
-    await srv.asset.ctx.height.idle();
+    await srv.asset.height.idle();
   });
 });

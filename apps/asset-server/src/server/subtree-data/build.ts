@@ -1,7 +1,9 @@
 import type { Permit } from "@subtreekit/semaphore";
 import { type TxSource, writeSubtreeData } from "@subtreekit/subtree-stream";
+import { AssetHttpError } from "../errors.ts";
 import type { AtomicSink } from "../ports.ts";
 import { BuildAbortedError } from "./build-errors.ts";
+import type { BuildReader } from "./build-registry.ts";
 
 export type BuildOutcome =
   | {
@@ -10,8 +12,10 @@ export type BuildOutcome =
       bytes: number;
       /** Time spent publishing the file (fsync, rename). */
       commitMs: number;
+      /** Another writer published the file first: readers got these complete bytes, nothing was published. */
+      superseded: boolean;
     }
-  | { ok: false; error: unknown; reason: "client_gone" | "shutdown" | "write_failed" };
+  | { ok: false; error: unknown; reason: "client_gone" | "shutdown" | "lease_lost" | "write_failed" };
 
 export interface BuildOptions {
   hex: string;
@@ -27,23 +31,21 @@ export interface BuildOptions {
   /** Txs in the subtree (its node count): lets the build report its progress. */
   count?: number;
   finishOnDisconnect: boolean;
-  /** After a failed build's temp file is gone, before the permit is released (e.g. remove the `.dah`). */
-  afterAbort?: () => Promise<void>;
+  /** Sent with the 503 of a reader whose build was cancelled (every reader left, or shutdown). */
+  retryAfterS: number;
+  /** After the temp file is gone and nothing was published (failed or superseded), before the permit is released. */
+  afterUnpublished?: () => Promise<void>;
   /** Once, when the build has settled and its permit is released. */
   onSettled: (outcome: BuildOutcome) => void;
 }
 
 /**
  * One on-demand build of a subtree_data file. The build writes only to the atomic file sink, at
- * the tx store's pace; every reader — the request that started it and any follower — streams the
+ * the tx store's pace; every reader (the request that started it and any follower) streams the
  * growing temp file via `sink.follow()`, then the final file. So a slow client never slows the
- * build or holds its create permit (the storm benchmark measured a lockstep build behind a 1 MiB/s
- * client holding its permit ~40 s and throttling every follower to that client's pace), and a
- * client is only ever sent bytes the file already has. Memory stays bounded by the writer's window
- * plus each reader's small read-ahead. Every reader `join()`s; when the last one leaves before the
- * end the build is aborted (the writer notices within 256 txs), the temp file removed and the
- * create permit released — unless finish-on-disconnect is set. The permit is released in exactly
- * one place: `run()`'s finally.
+ * build or holds its create permit, and a client is only ever sent bytes the file already has.
+ * When the last reader leaves before the end the build is aborted (the writer notices within 256
+ * txs) unless finish-on-disconnect is set. The permit is released in one place: `#run()`'s finally.
  */
 export class SubtreeDataBuild {
   readonly hex: string;
@@ -54,6 +56,7 @@ export class SubtreeDataBuild {
   #readers = 0;
   #written = 0;
   #settled = false;
+  #superseded = false;
   #followers = 0;
   readonly #abort = new AbortController();
   readonly #options: BuildOptions;
@@ -93,15 +96,60 @@ export class SubtreeDataBuild {
       left = true;
       this.#readers--;
       if (kind === "follower") this.#followers--;
-      if (this.#readers === 0 && !this.#settled && !this.#options.finishOnDisconnect) {
+      if (this.#readers > 0) return;
+      if (this.#superseded)
+        void this.sink.abort().catch(() => {}); // its temp file was kept for readers
+      else if (!this.#settled && !this.#options.finishOnDisconnect) {
         this.#abort.abort(new BuildAbortedError("CLIENT_GONE", `every reader of subtree ${this.hex} left`));
       }
     };
   }
 
-  /** Stops the build now (server shutdown after the grace period). */
+  /**
+   * A reader of the body from byte 0, joined at once. A failure is the build's own error (e.g.
+   * missing txs), not the reader's echo of it; a cancelled build is a 503 the client may retry.
+   */
+  open(kind: "origin" | "follower"): BuildReader {
+    const leave = this.join(kind);
+    const stop = new AbortController();
+    const reader = this.sink.follow({ signal: stop.signal }).getReader();
+    let closed = false;
+    return {
+      next: async () => {
+        try {
+          const r = await reader.read();
+          if (r.done) return null;
+          this.bytesToReaders += r.value.length;
+          return r.value;
+        } catch (error) {
+          throw await this.#readError(error);
+        }
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        stop.abort(new Error("reader done"));
+        reader.cancel().catch(() => {});
+        leave();
+      },
+    };
+  }
+
+  /** Stops the build now (server shutdown after the grace period, or a lost lease). */
   abort(error: BuildAbortedError): void {
     this.#abort.abort(error);
+  }
+
+  async #readError(error: unknown): Promise<unknown> {
+    const out = await this.done;
+    if (out.ok) return error;
+    if (out.reason === "client_gone" || out.reason === "shutdown") {
+      return new AssetHttpError("UNAVAILABLE", "the build this request read was cancelled; retry", {
+        cause: out.error,
+        retryAfterS: this.#options.retryAfterS,
+      });
+    }
+    return out.error;
   }
 
   async #run(): Promise<BuildOutcome> {
@@ -123,16 +171,35 @@ export class SubtreeDataBuild {
       });
       // Readers see a clean end only after the commit: never for bytes the file may lack.
       const commitStart = performance.now();
-      await o.sink.commit();
-      outcome = { ok: true, ...result, commitMs: Math.round(performance.now() - commitStart) };
+      const superseded = await o.sink.commit().then(
+        () => false,
+        (error: unknown) => {
+          // Published by another process meanwhile: ours are complete, so readers finish them.
+          if ((error as Error | undefined)?.name === "FileExistsError") return true;
+          throw error;
+        },
+      );
+      if (superseded) {
+        this.#superseded = true;
+        if (this.#readers === 0) await o.sink.abort().catch(() => {});
+        await o.afterUnpublished?.().catch(() => {});
+      }
+      outcome = { ok: true, ...result, commitMs: Math.round(performance.now() - commitStart), superseded };
     } catch (error) {
       await o.sink.abort(error).catch(() => {});
-      await o.afterAbort?.().catch(() => {});
+      await o.afterUnpublished?.().catch(() => {});
       const code = error instanceof BuildAbortedError ? error.code : undefined;
       outcome = {
         ok: false,
         error,
-        reason: code === "CLIENT_GONE" ? "client_gone" : code === "SHUTDOWN" ? "shutdown" : "write_failed",
+        reason:
+          code === "CLIENT_GONE"
+            ? "client_gone"
+            : code === "SHUTDOWN"
+              ? "shutdown"
+              : code === "LEASE_LOST"
+                ? "lease_lost"
+                : "write_failed",
       };
     } finally {
       this.#settled = true;

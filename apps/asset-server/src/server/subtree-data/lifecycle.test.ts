@@ -18,12 +18,8 @@ const leftovers = (s: TestServer, hash: Uint8Array) =>
 
 /** Permits, builds and followers all back to zero. */
 async function idle(s: TestServer) {
-  const c = s.asset.ctx;
-  await waitFor(
-    () => c.createSem.inUse === 0 && c.readerSem.inUse === 0 && c.builds.size === 0,
-    5000,
-    "permits released",
-  );
+  const t = s.asset.testing;
+  await waitFor(() => t.createInUse === 0 && t.readerInUse === 0 && t.buildsInFlight === 0, 5000, "permits released");
 }
 
 const metric = async (s: TestServer, needle: string) => {
@@ -91,7 +87,7 @@ describe("permit accounting and cleanup on failure", () => {
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     await reader.read();
-    expect(srv.asset.ctx.createSem.inUse).toBe(1);
+    expect(srv.asset.testing.createInUse).toBe(1);
     ac.abort();
     await idle(srv);
     expect(leftovers(srv, st.hash)).toEqual([]);
@@ -152,8 +148,8 @@ describe("permit accounting and cleanup on failure", () => {
     const t0 = performance.now();
     await srv.asset.shutdown({ graceMs: 200 });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
-    expect(srv.asset.ctx.builds.size).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
+    expect(srv.asset.testing.buildsInFlight).toBe(0);
     expect(leftovers(srv, st.hash)).toEqual([]);
     let failed = false;
     try {
@@ -171,7 +167,7 @@ describe("permit accounting and cleanup on failure", () => {
     const res = await fetch(`${srv.api}/block_legacy/${block.hex}?wire=1`, { signal: ac.signal });
     expect(res.status).toBe(200);
     await res.body!.getReader().read();
-    expect(srv.asset.ctx.createSem.inUse).toBe(1);
+    expect(srv.asset.testing.createInUse).toBe(1);
     ac.abort();
     await idle(srv);
   }, 20_000);

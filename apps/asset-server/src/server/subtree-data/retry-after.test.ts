@@ -3,6 +3,7 @@ import { seedSubtree } from "../../testing/fixtures.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
 import { slowTxStore } from "../../testing/slow-tx-store.ts";
 import { waitFor } from "../../testing/wait.ts";
+import type { RetrySchedule } from "./retry-schedule.ts";
 
 let srv: TestServer | undefined;
 afterEach(async () => {
@@ -22,17 +23,17 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     const [a, b, x, y, z] = await Promise.all([1, 2, 3, 4, 5].map(() => seedSubtree(srv!, 1000)));
     // Before any build finished, the server knows nothing better than the minimum.
     const first = fetch(`${srv.api}/subtree_data/${a!.hex}`);
-    await waitFor(() => srv!.asset.ctx.createSem.available === 0, 5000, "build a started");
+    await waitFor(() => srv!.asset.testing.createAvailable === 0, 5000, "build a started");
     const early = await fetch(`${srv.api}/subtree_data/${x!.hex}`);
     expect(early.status).toBe(503);
     expect(early.headers.get("retry-after")).toBe("1");
     await (await first).arrayBuffer();
-    const buildMs = srv.asset.ctx.retry.buildMs;
+    const buildMs = (srv.asset.testing.retry as RetrySchedule).buildMs;
     expect(buildMs).toBeGreaterThan(1500);
 
     // b builds; x, y, z are rejected in turn and told to come back one build apart.
     const bRes = fetch(`${srv.api}/subtree_data/${b!.hex}`);
-    await waitFor(() => srv!.asset.ctx.createSem.available === 0, 5000, "build b started");
+    await waitFor(() => srv!.asset.testing.createAvailable === 0, 5000, "build b started");
     const hint = async (hex: string) => {
       const res = await fetch(`${srv!.api}/subtree_data/${hex}`);
       expect(res.status).toBe(503);
@@ -61,8 +62,8 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     );
     const [a, x] = await Promise.all([seedSubtree(srv, 1000), seedSubtree(srv, 1000)]);
     const first = fetch(`${srv.api}/subtree_data/${a!.hex}`);
-    await waitFor(() => srv!.asset.ctx.builds.get(a!.hex)?.build !== undefined, 5000, "build a started");
-    const build = srv.asset.ctx.builds.get(a!.hex)!.build!;
+    await waitFor(() => srv!.asset.testing.build(a!.hex) !== undefined, 5000, "build a started");
+    const build = srv.asset.testing.build(a!.hex)!;
     await waitFor(() => build.progress >= 0.2, 10_000, "build a 20 % written");
     expect(build.progress).toBeLessThan(0.5);
     // By age alone (< 2 s, no build finished) the hint would be the 1 s minimum; at a's pace,
@@ -71,7 +72,7 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     expect(res.status).toBe(503);
     await res.arrayBuffer();
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(2);
-    expect(srv.asset.ctx.retry.buildMs).toBeUndefined();
+    expect((srv.asset.testing.retry as RetrySchedule).buildMs).toBeUndefined();
     await (await first).arrayBuffer();
     expect(build.progress).toBe(1);
   }, 30_000);
@@ -82,7 +83,7 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     const subtrees = await Promise.all([1, 2, 3, 4, 5, 6].map(() => seedSubtree(srv!, 1000)));
     await (await fetch(`${srv.api}/subtree_data/${subtrees[0]!.hex}`)).arrayBuffer();
     const running = fetch(`${srv.api}/subtree_data/${subtrees[1]!.hex}`);
-    await waitFor(() => srv!.asset.ctx.createSem.available === 0, 5000, "build started");
+    await waitFor(() => srv!.asset.testing.createAvailable === 0, 5000, "build started");
     const hints: number[] = [];
     for (const st of subtrees.slice(2)) {
       const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
@@ -102,7 +103,7 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     const subtrees = await Promise.all([1, 2, 3, 4].map(() => seedSubtree(srv!, 1000)));
     await (await fetch(`${srv.api}/subtree_data/${subtrees[0]!.hex}`)).arrayBuffer();
     const running = fetch(`${srv.api}/subtree_data/${subtrees[1]!.hex}`);
-    await waitFor(() => srv!.asset.ctx.createSem.available === 0, 5000, "build started");
+    await waitFor(() => srv!.asset.testing.createAvailable === 0, 5000, "build started");
     for (const st of subtrees.slice(2)) {
       const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
       expect(res.status).toBe(503);
@@ -116,7 +117,7 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     const clock = { t: 0 };
     srv = await startTestServer({ asset_concurrency_subtree_data_create: 1 }, { retryClock: () => clock.t });
     const [x, n] = await Promise.all([seedSubtree(srv, 50), seedSubtree(srv, 50)]);
-    const retry = srv.asset.ctx.retry;
+    const retry = srv.asset.testing.retry;
     retry.started("learn");
     clock.t = 4000;
     retry.ended("learn", true); // builds take 4 s
@@ -124,12 +125,12 @@ describe("Retry-After of a full-cap 503 (tx store slowed by a fake delay)", () =
     expect(retry.retryAfterS(x!.hex)).toBe(4); // as a 503 to x would say: x's moment is in 4 s
     retry.ended("a", true); // the permit frees early
     clock.t += 4000; // x's peers come back now
-    expect(srv.asset.ctx.createSem.available).toBe(1);
+    expect(srv.asset.testing.createAvailable).toBe(1);
     const other = await fetch(`${srv.api}/subtree_data/${n!.hex}`);
     expect(other.status).toBe(503);
     expect(Number(other.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     await other.arrayBuffer();
-    expect(srv.asset.ctx.createSem.available).toBe(1); // held, not taken
+    expect(srv.asset.testing.createAvailable).toBe(1); // held, not taken
     const mine = await fetch(`${srv.api}/subtree_data/${x!.hex}`);
     expect(mine.status).toBe(200);
     expect((await mine.arrayBuffer()).byteLength).toBeGreaterThan(0);

@@ -23,8 +23,8 @@ describe("GET /subtree_data/:hash", () => {
     const body = new Uint8Array(await res.arrayBuffer());
     expect(Buffer.compare(body, st.data)).toBe(0);
     await Bun.sleep(20);
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
-    expect(srv.asset.ctx.builds.size).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
+    expect(srv.asset.testing.buildsInFlight).toBe(0);
     expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(true);
     expect(await srv.blobs.getDAH(st.hash, "subtreeData")).toBe(srv.settings.global_blockHeightRetention);
     expect(tmpFiles(srv, st.hash)).toEqual([]);
@@ -53,7 +53,7 @@ describe("GET /subtree_data/:hash", () => {
     expect(res.status).toBe(404);
     expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(false);
     expect(tmpFiles(srv, st.hash)).toEqual([]);
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
   });
 
   test("txs missing from the tx store → JSON 500 naming how many, before any body byte", async () => {
@@ -64,7 +64,7 @@ describe("GET /subtree_data/:hash", () => {
     expect(((await res.json()) as { message: string }).message).toContain("30 of the 30 transactions");
     expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(false);
     expect(tmpFiles(srv, st.hash)).toEqual([]);
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
   });
 
   test("txs missing across several chunks → the 500 counts every missing tx, not the first chunk's", async () => {
@@ -73,13 +73,13 @@ describe("GET /subtree_data/:hash", () => {
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`);
     expect(res.status).toBe(500);
     expect(((await res.json()) as { message: string }).message).toContain("1000 of the 1000 transactions");
-    expect(srv.asset.ctx.createSem.inUse).toBe(0);
+    expect(srv.asset.testing.createInUse).toBe(0);
   });
 
   test("bad hash → 400 before any store access", async () => {
     srv = await startTestServer();
     let touched = 0;
-    const blobs = srv.asset.ctx.blobs as unknown as { exists: (...a: unknown[]) => Promise<boolean> };
+    const blobs = srv.blobs as unknown as { exists: (...a: unknown[]) => Promise<boolean> };
     const real = blobs.exists.bind(blobs);
     blobs.exists = (...a) => {
       touched++;
@@ -98,7 +98,7 @@ describe("GET /subtree_data/:hash", () => {
     const built = await seedSubtree(srv, 50);
     await (await fetch(`${srv.api}/subtree_data/${built.hex}`)).arrayBuffer();
     const other = await seedSubtree(srv, 50);
-    const held = srv.asset.ctx.createSem.tryAcquire()!;
+    const held = { release: srv.asset.testing.holdCreatePermits(1) };
     try {
       const t0 = performance.now();
       const res = await fetch(`${srv.api}/subtree_data/${other.hex}`);
