@@ -32,7 +32,7 @@ async function serveAsset(dir: string, logLevel: string) {
     logger: createLogger(logLevel),
   });
   // The cap is full: one build permit held for the whole run, as by a long build.
-  asset.ctx.createSem.tryAcquire();
+  asset.testing.holdCreatePermits(1);
   const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
   // The baseline, in this process, with the asset server's Bun.serve options.
   const { Hono } = await import("hono");
