@@ -2,6 +2,14 @@
 export type SemaphoreErrorCode = "TIMEOUT" | "WEIGHT_EXCEEDS_CAPACITY";
 
 /**
+ * Marks every error this package creates, so {@link isSemaphoreError} matches only those, never a
+ * foreign error that happens to carry the same `name` and `code` (issue 16). `Symbol.for` so
+ * another copy of the package (another version, or `dist` beside `src`) still recognises them,
+ * where `instanceof` fails; non-enumerable, so spreading, logging or serialising an error drops it.
+ */
+const BRAND = Symbol.for("@subtreekit/semaphore");
+
+/**
  * Base class of the errors this package creates, so callers can tell "the semaphore said no"
  * apart from an abort reason (which is passed through untouched) with one `instanceof` or
  * {@link isSemaphoreError}.
@@ -22,11 +30,12 @@ export class SemaphoreError extends Error {
 
   constructor(message: string, code: SemaphoreErrorCode, options?: { cause?: unknown }) {
     super(message, options);
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
   }
 }
 
-/** True when `err` is an error created by this package (not an abort reason). */
+/** True when `err` is an error created by this package, also by another copy of it (not an abort reason). */
 export function isSemaphoreError(err: unknown): err is SemaphoreError {
-  return err instanceof SemaphoreError;
+  return typeof err === "object" && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
 }

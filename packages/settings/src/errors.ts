@@ -15,6 +15,14 @@ export interface SettingsIssue {
 export type SettingsErrorCode = "SETTINGS_INVALID";
 
 /**
+ * Marks every error this package creates, so {@link isSettingsError} matches only those, never a
+ * foreign error that happens to carry the same `name` and `issues` (issue 16). `Symbol.for` so
+ * another copy of the package (another version, or `dist` beside `src`) still recognises them;
+ * non-enumerable, so spreading, logging or serialising an error drops it.
+ */
+const BRAND = Symbol.for("@subtreekit/settings");
+
+/**
  * Thrown by `loadSettings` when any value is bad. It lists **every** bad key at once, so an
  * operator fixes a config in one round instead of one restart per typo.
  *
@@ -35,13 +43,14 @@ export class SettingsError extends Error {
 
   constructor(issues: readonly SettingsIssue[], options?: { cause?: unknown }) {
     super(formatSettingsError(issues), options);
+    Object.defineProperty(this, BRAND, { value: true });
     this.issues = Object.freeze([...issues]);
   }
 }
 
-/** Type guard that also works across duplicated copies of this package. */
+/** True for a `SettingsError` created by this package, also by another copy of it; never for a look-alike. */
 export function isSettingsError(err: unknown): err is SettingsError {
-  return err instanceof SettingsError || (err instanceof Error && err.name === "SettingsError" && "issues" in err);
+  return typeof err === "object" && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /**

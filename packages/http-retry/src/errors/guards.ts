@@ -1,12 +1,13 @@
-import type { HttpRetryError, HttpRetryErrorCode } from "./http-retry-error.ts";
+import { type HttpRetryError, type HttpRetryErrorCode, hasHttpRetryBrand } from "./http-retry-error.ts";
 
 /** Deep enough for any real wrapping; stops a cyclic `cause` chain from looping forever. */
 const MAX_DEPTH = 32;
 
 /**
- * The first error in `err`'s `cause` chain (starting with `err` itself) that carries one of
- * `codes`, or any code of this package when `codes` is empty. Matches by `code`, not
- * `instanceof`, so it also works for errors from another copy of this package.
+ * The first error in `err`'s `cause` chain (starting with `err` itself) that this package created
+ * and that carries one of `codes`, or any code of this package when `codes` is empty. Recognises
+ * the package's brand, not `instanceof`, so errors from another copy of this package match, and a
+ * foreign error with the same `code` (e.g. a store's `NOT_FOUND`) never does.
  *
  * @example
  * ```ts
@@ -17,13 +18,8 @@ const MAX_DEPTH = 32;
 export function findHttpRetryError(err: unknown, ...codes: HttpRetryErrorCode[]): HttpRetryError | undefined {
   let current = err;
   for (let depth = 0; depth < MAX_DEPTH && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (
-      typeof code === "string" &&
-      KNOWN.has(code) &&
-      (codes.length === 0 || codes.includes(code as HttpRetryErrorCode))
-    )
-      return current as HttpRetryError;
+    if (hasHttpRetryBrand(current) && KNOWN.has(current.code) && (codes.length === 0 || codes.includes(current.code)))
+      return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;

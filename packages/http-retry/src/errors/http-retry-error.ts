@@ -17,8 +17,21 @@ export interface HttpRetryErrorOptions {
 }
 
 /**
- * Base class of every error this package throws. `code` is a stable string (also usable where
- * `instanceof` fails, e.g. across realms); `cause` keeps the underlying error.
+ * Marks every error this package creates, so the guards match only those, never a foreign error
+ * that happens to carry the same `code` (a storage `NOT_FOUND` is not an HTTP 404, issue 16).
+ * `Symbol.for` so another copy of the package (another version, or `dist` beside `src`) still
+ * recognises them; set non-enumerable, so spreading, logging or serialising an error drops it.
+ */
+const BRAND = Symbol.for("@subtreekit/http-retry");
+
+/** True when `value` was created by this package (any copy of it), whatever its class in this realm. */
+export function hasHttpRetryBrand(value: unknown): value is HttpRetryError {
+  return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * Base class of every error this package throws. `code` is a stable string; `cause` keeps the
+ * underlying error. Where `instanceof` fails (another copy of the package), use the guards.
  *
  * `attempts` and `budgetExhausted` are filled in by `fetchWithRetry` when it gives up, so they
  * are writable; nothing else should change them.
@@ -41,6 +54,7 @@ export class HttpRetryError extends Error {
 
   constructor(code: HttpRetryErrorCode, message: string, options: HttpRetryErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
     this.retryAfterMs = options.retryAfterMs;
     this.attempts = options.attempts ?? 1;

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { importSecondCopy } from "@subtreekit/testkit";
 import { StorageError } from "./storage-error.ts";
 import { StoreOpenError } from "./store-open-error.ts";
 import { isStoresError, StoresError } from "./stores-error.ts";
@@ -13,11 +15,31 @@ describe("errors", () => {
     expect([storage.name, storage.code, storage.file]).toEqual(["StorageError", "BAD_HEADER", "/x"]);
   });
 
-  test("isStoresError recognises errors from another copy of the package by name and code", () => {
-    const foreign = Object.assign(new Error("from another realm"), { name: "StorageError", code: "IO" });
-    expect(isStoresError(foreign)).toBe(true);
+  test("isStoresError recognises errors from another copy of the package by its brand, though instanceof fails", async () => {
+    const copy = await importSecondCopy<typeof import("./stores-error.ts")>(join(import.meta.dir, "stores-error.ts"));
+    const other = new copy.StoresError("IO", "from another copy");
+    expect(other).not.toBeInstanceOf(StoresError);
+    expect(isStoresError(other)).toBe(true);
     expect(isStoresError(new StorageError("IO", "x"))).toBe(true);
+    expect(isStoresError(new StoreOpenError("BAD_URL", "x"))).toBe(true);
+    expect(isStoresError(new StoresError("IO", "x"))).toBe(true);
     expect(isStoresError(new TypeError("x"))).toBe(false);
     expect(isStoresError(Object.assign(new Error("x"), { name: "StorageError" }))).toBe(false);
+  });
+
+  // Issue 16: name and code are not proof; another library's error may carry the same ones.
+  test("isStoresError rejects a foreign Error or plain object with the same name and code", () => {
+    for (const real of [new StorageError("NOT_FOUND", "no blob"), new StoreOpenError("UNREACHABLE", "no db")]) {
+      const fields = { name: real.name, code: real.code, message: real.message };
+      expect(isStoresError(Object.assign(new Error(real.message), fields))).toBe(false);
+      expect(isStoresError({ ...real, ...fields })).toBe(false);
+    }
+  });
+
+  test("the brand is a non-enumerable Symbol.for property that a spread copy does not carry", () => {
+    const err = new StorageError("IO", "x");
+    const brand = Object.getOwnPropertyDescriptor(err, Symbol.for("@subtreekit/stores"));
+    expect(brand).toMatchObject({ value: true, enumerable: false, writable: false });
+    expect(Object.getOwnPropertySymbols({ ...err })).toEqual([]);
   });
 });

@@ -1,6 +1,15 @@
 /**
+ * Marks every error this package creates, so {@link isStoresError} matches only those, never a
+ * foreign error that happens to carry the same `name` and `code` (issue 16). `Symbol.for` so
+ * another copy of the package (another version, or `dist` beside `src`) still recognises them;
+ * non-enumerable, so spreading, logging or serialising an error drops it.
+ */
+const BRAND = Symbol.for("@subtreekit/stores");
+
+/**
  * Base class of every error this package throws. `code` is a stable string for programmatic
- * checks (also across realms, where `instanceof` fails); `cause` keeps the underlying error.
+ * checks; `cause` keeps the underlying error. Where `instanceof` fails (another copy of the
+ * package), use {@link isStoresError}.
  *
  * @example
  * ```ts
@@ -12,14 +21,12 @@ export class StoresError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
   }
 }
 
-const NAMES = new Set(["StoresError", "StorageError", "StoreOpenError"]);
-
-/** True for any error thrown by this package, also one from another copy of it (another realm). */
+/** True for any error created by this package, also by another copy of it; never for a look-alike. */
 export function isStoresError(err: unknown): err is StoresError {
-  if (err instanceof StoresError) return true;
-  return err instanceof Error && NAMES.has(err.name) && typeof (err as { code?: unknown }).code === "string";
+  return typeof err === "object" && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
 }
