@@ -7,8 +7,17 @@ import { createLogger, flushLogger } from "../server/logger.ts";
 import { parseListen } from "./listen.ts";
 import { startBanner } from "./start-banner.ts";
 import { type DemoTarget, latestBlock } from "./start-latest-block.ts";
+import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
 
-const USAGE = "usage: subtreekit-asset start [--port N] [--host H]";
+export const usage: CommandUsage = {
+  name: "start",
+  args: "[--port N] [--host H]",
+  summary: "What `bun start` runs: seed a demo block into an empty tx store, serve, print commands to try.",
+  flags: [
+    ["--port N", "port to listen on (default: asset_httpListenAddress's, 8090); 0 = any free port"],
+    ["--host H", "interface to bind (default: asset_httpListenAddress's host, all interfaces)"],
+  ],
+};
 
 /** Size of the demo block seeded into an empty store: small enough to seed in well under a second. */
 export const DEMO = { subtrees: 4, txs: 1000, txBytes: 250, seed: 1 } as const;
@@ -29,11 +38,11 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
       options: { port: { type: "string" }, host: { type: "string" }, help: { type: "boolean", short: "h" } },
     }));
   } catch (err) {
-    console.error(`start: ${(err as Error).message}\n${USAGE}`);
+    console.error(`start: ${(err as Error).message}\n${usageLine(usage)}`);
     return 2;
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(formatUsage(usage));
     return 0;
   }
   let stores: OpenedStores;
@@ -56,7 +65,7 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
       listen.port = port;
     }
   } catch (err) {
-    console.error(`start: ${(err as Error).message}\n${USAGE}`);
+    console.error(`start: ${(err as Error).message}\n${usageLine(usage)}`);
     await stores.close();
     return 2;
   }
