@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { isSettingsError, loadSettings } from "@subtreekit/settings";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { createAssetServer } from "../server/create.ts";
@@ -7,6 +8,14 @@ import { openCoordinator } from "../server/scale-out/open-coordinator.ts";
 import { SHARED_SWEEP_AGE_MS } from "../server/scale-out/shared-sweep.ts";
 import { type AssetSettings, capacityOf } from "../server/settings.ts";
 import { parseListen } from "./listen.ts";
+import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
+
+export const usage: CommandUsage = {
+  name: "serve",
+  args: "",
+  summary: "Serve the stores named in the settings over HTTP on asset_httpListenAddress (default :8090).",
+  flags: [],
+};
 
 /**
  * SQLite page cache of the server's tx store (KiB), unless the URL says `?cache_kib=`. Why not the
@@ -24,10 +33,20 @@ const SERVER_SQLITE_CACHE_KIB = 8192;
  * release everything, exit 0.
  */
 export async function run(
-  _argv: string[],
+  argv: string[],
   /** Failure injection for tests that run `serve` in a child process (e.g. a slowed tx store). */
   inject: { wrapTxStore?: (real: Awaited<ReturnType<typeof openTxStore>>) => TxStorePort } = {},
 ): Promise<number> {
+  try {
+    const { values } = parseArgs({ args: argv, strict: true, options: { help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      console.log(formatUsage(usage));
+      return 0;
+    }
+  } catch (err) {
+    console.error(`serve: ${(err as Error).message}\n${usageLine(usage)}`);
+    return 2;
+  }
   let settings: AssetSettings;
   try {
     settings = loadSettings();
