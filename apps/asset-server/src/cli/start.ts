@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 import { isSettingsError } from "@subtreekit/settings";
 import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { seed } from "../seed/seed.ts";
-import { createAssetServer } from "../server/create.ts";
+import { createAssetServer, type RunningServer } from "../server/create.ts";
 import { createLogger, flushLogger } from "../server/logger.ts";
 import { parseListen } from "./listen.ts";
+import { checkCanListen, listenFailure } from "./listen-failure.ts";
 import { startBanner } from "./start-banner.ts";
 import { type DemoTarget, latestBlock } from "./start-latest-block.ts";
 import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
@@ -70,8 +71,25 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
     return 2;
   }
 
+  /** Prints the one line for a failed bind and closes the stores; anything else is a bug and is rethrown. */
+  const cannotListen = async (err: unknown) => {
+    await stores.close();
+    const line = listenFailure(err, listen);
+    if (line === undefined) throw err;
+    console.error(line);
+    return 1;
+  };
+
   let target: DemoTarget | undefined;
   if ((await txStore.count()) === 0) {
+    // Seeding writes to the store: bind first, so a taken port does not leave a seeded store behind.
+    if (listen.port !== 0) {
+      try {
+        await checkCanListen(listen);
+      } catch (err) {
+        return cannotListen(err);
+      }
+    }
     const t0 = performance.now();
     const made = await seed({ txStore, blobStore, ...DEMO });
     target = { block: made.block, height: made.height, subtrees: made.subtrees };
@@ -86,7 +104,14 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
   const swept = await blobStore.sweepTempFiles();
   const logger = createLogger(settings.logLevel);
   const asset = createAssetServer({ settings, txStore, blobStore, logger });
-  const running = await asset.listen(listen);
+  let running: RunningServer;
+  try {
+    running = await asset.listen(listen);
+  } catch (err) {
+    // Stop what listen started (height scan timer, loop-stall monitor) before closing the stores.
+    await asset.shutdown({ graceMs: 0 });
+    return cannotListen(err);
+  }
   // The same line `serve` logs, so supervisors that wait for it work with `start` too.
   logger.info({ url: running.url, swept, height: asset.ctx.height.current }, "asset server listening");
   flushLogger(logger);
