@@ -1,24 +1,21 @@
 #!/usr/bin/env bun
 /**
- * `subtreekit-asset [serve|import|seed|start] [args]`. `serve` is the default. Other commands are
- * imported lazily so `serve` never loads their dependencies (and vice versa).
+ * `subtreekit-asset [serve|import|seed|start] [args]`, `subtreekit-asset help [command]` (also
+ * `--help`, `-h`). `serve` is the default. Commands are imported lazily (see `COMMANDS`).
  */
-const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
-  serve: () => import("./cli/serve.ts"),
-  import: () => import("./cli/import.ts"),
-  seed: () => import("./cli/seed.ts"),
-  start: () => import("./cli/start.ts"),
-};
+import { COMMANDS, unknownCommand } from "./cli/commands.ts";
+import { HELP_WORDS, run as help } from "./cli/help.ts";
 
 const argv = process.argv.slice(2);
+// Help is answered before a command is picked: `--help` alone used to fall through to `serve` and listen.
+if (argv[0] !== undefined && HELP_WORDS.has(argv[0])) process.exit(await help(argv.slice(1)));
+
 const command = argv[0] && !argv[0].startsWith("-") ? argv[0] : "serve";
 const rest = command === argv[0] ? argv.slice(1) : argv;
 const load = COMMANDS[command];
 if (!load) {
-  console.error(`unknown command ${JSON.stringify(command)}; expected one of: ${Object.keys(COMMANDS).join(", ")}`);
+  console.error(`${unknownCommand(command)} (subtreekit-asset --help lists them)`);
   process.exit(2);
 }
 const code = await (await load()).run(rest);
 process.exit(code);
-
-export {};

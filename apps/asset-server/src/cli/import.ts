@@ -3,9 +3,20 @@ import { parseArgs } from "node:util";
 import { importFiles } from "../import/import-files.ts";
 import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { createProgress } from "../import/progress.ts";
+import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
 
-const USAGE = `usage: subtreekit-asset import <files…> [--subtree-size N] [--keep-subtree-data] [--json]
-         [--txstore URL] [--subtreestore URL]`;
+export const usage: CommandUsage = {
+  name: "import",
+  args: "<files…> [--subtree-size N] [--keep-subtree-data] [--json] [--txstore URL] [--subtreestore URL]",
+  summary: "Verify block, subtree, subtree_data, wire block and tx files; store each input all or nothing.",
+  flags: [
+    ["--subtree-size N", "nodes per subtree when splitting a wire block (power of two ≥ 2, default 1024)"],
+    ["--keep-subtree-data", "also store a given subtree_data file as is (default: only its txs)"],
+    ["--json", 'print one object {"imported": [...], "failed": [...]}'],
+    ["--txstore URL", "tx store to write to (default: the txstore setting)"],
+    ["--subtreestore URL", "blob store to write to (default: the subtreestore setting)"],
+  ],
+};
 
 /**
  * `import <files…>`: verifies and stores each file (see `importFiles`). Prints one line per
@@ -17,21 +28,23 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
   try {
     parsed = parse(argv);
   } catch (err) {
-    console.error(`import: ${(err as Error).message}\n${USAGE}`);
+    console.error(`import: ${(err as Error).message}\n${usageLine(usage)}`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    console.log(USAGE);
+    console.log(formatUsage(usage));
     return 0;
   }
   const subtreeSize = Number(values["subtree-size"] ?? 1024);
   if (!Number.isSafeInteger(subtreeSize) || subtreeSize < 2 || (subtreeSize & (subtreeSize - 1)) !== 0) {
-    console.error(`import: --subtree-size must be a power of two ≥ 2, got ${values["subtree-size"]}\n${USAGE}`);
+    console.error(
+      `import: --subtree-size must be a power of two ≥ 2, got ${values["subtree-size"]}\n${usageLine(usage)}`,
+    );
     return 2;
   }
   if (positionals.length === 0) {
-    console.error(`import: no files given\n${USAGE}`);
+    console.error(`import: no files given\n${usageLine(usage)}`);
     return 2;
   }
   let stores: OpenedStores;

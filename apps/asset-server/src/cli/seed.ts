@@ -3,9 +3,23 @@ import { parseArgs } from "node:util";
 import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { createProgress } from "../import/progress.ts";
 import { seed } from "../seed/seed.ts";
+import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
 
-const USAGE = `usage: subtreekit-asset seed --subtrees N --txs M --tx-bytes B [--seed S] [--height H] [--json]
-         [--txstore URL] [--subtreestore URL]`;
+export const usage: CommandUsage = {
+  name: "seed",
+  args: "--subtrees N --txs M --tx-bytes B [--seed S] [--height H] [--json] [--txstore URL] [--subtreestore URL]",
+  summary: "Store one synthetic block of N subtrees × M txs of B bytes; the same flags give the same hashes.",
+  flags: [
+    ["--subtrees N", "subtrees in the block (required)"],
+    ["--txs M", "nodes per subtree (required)"],
+    ["--tx-bytes B", "size of each tx in bytes, from 204 (required)"],
+    ["--seed S", "PRNG seed: another seed, other txs and hashes (default 1)"],
+    ["--height H", "block height (default 1000)"],
+    ["--json", 'print one object {"block": hash, "subtrees": [...]}'],
+    ["--txstore URL", "tx store to write to (default: the txstore setting)"],
+    ["--subtreestore URL", "blob store to write to (default: the subtreestore setting)"],
+  ],
+};
 
 /**
  * `seed`: stores a synthetic block (see `seed()`), prints `block <hash>` and one `subtree <hash>`
@@ -31,11 +45,11 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
       strict: true,
     }));
   } catch (err) {
-    console.error(`seed: ${(err as Error).message}\n${USAGE}`);
+    console.error(`seed: ${(err as Error).message}\n${usageLine(usage)}`);
     return 2;
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(formatUsage(usage));
     return 0;
   }
   const num = (key: string, fallback?: number): number => {
@@ -60,7 +74,7 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
       height: num("height", 1000),
     };
   } catch (err) {
-    console.error(`seed: ${(err as Error).message}\n${USAGE}`);
+    console.error(`seed: ${(err as Error).message}\n${usageLine(usage)}`);
     return 2;
   }
   let stores: OpenedStores;

@@ -1,12 +1,22 @@
+import { parseArgs } from "node:util";
 import { isSettingsError, loadSettings } from "@subtreekit/settings";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
-import { createAssetServer } from "../server/create.ts";
+import { createAssetServer, type RunningServer } from "../server/create.ts";
 import { createLogger, flushLogger } from "../server/logger.ts";
 import type { TxStorePort } from "../server/ports.ts";
 import { openCoordinator } from "../server/scale-out/open-coordinator.ts";
 import { SHARED_SWEEP_AGE_MS } from "../server/scale-out/shared-sweep.ts";
 import { type AssetSettings, capacityOf } from "../server/settings.ts";
 import { parseListen } from "./listen.ts";
+import { listenFailure } from "./listen-failure.ts";
+import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
+
+export const usage: CommandUsage = {
+  name: "serve",
+  args: "",
+  summary: "Serve the stores named in the settings over HTTP on asset_httpListenAddress (default :8090).",
+  flags: [],
+};
 
 /**
  * SQLite page cache of the server's tx store (KiB), unless the URL says `?cache_kib=`. Why not the
@@ -24,10 +34,20 @@ const SERVER_SQLITE_CACHE_KIB = 8192;
  * release everything, exit 0.
  */
 export async function run(
-  _argv: string[],
+  argv: string[],
   /** Failure injection for tests that run `serve` in a child process (e.g. a slowed tx store). */
   inject: { wrapTxStore?: (real: Awaited<ReturnType<typeof openTxStore>>) => TxStorePort } = {},
 ): Promise<number> {
+  try {
+    const { values } = parseArgs({ args: argv, strict: true, options: { help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      console.log(formatUsage(usage));
+      return 0;
+    }
+  } catch (err) {
+    console.error(`serve: ${(err as Error).message}\n${usageLine(usage)}`);
+    return 2;
+  }
   let settings: AssetSettings;
   try {
     settings = loadSettings();
@@ -57,8 +77,21 @@ export async function run(
   const swept = await blobs.sweepTempFiles(coordinator ? { olderThanMs: SHARED_SWEEP_AGE_MS } : {});
   const txStore = inject.wrapTxStore ? inject.wrapTxStore(txs) : txs;
   const asset = createAssetServer({ settings, txStore, blobStore: blobs, logger, coordinator });
-  const { hostname, port } = parseListen(settings.asset_httpListenAddress);
-  const running = await asset.listen({ port, hostname });
+  const at = parseListen(settings.asset_httpListenAddress);
+  let running: RunningServer;
+  try {
+    running = await asset.listen(at);
+  } catch (err) {
+    // Stop what listen started (height scan timer, loop-stall monitor) and close the stores.
+    await asset.shutdown({ graceMs: 0 });
+    await txs.close();
+    await coordinator?.close();
+    const line = listenFailure(err, at);
+    if (line === undefined) throw err;
+    flushLogger(logger);
+    console.error(line);
+    return 1;
+  }
   logger.info({ url: running.url, swept, height: asset.height.current }, "asset server listening");
   // Supervisors and tests wait for this line: do not leave it in the buffer.
   flushLogger(logger);

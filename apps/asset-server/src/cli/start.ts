@@ -2,13 +2,23 @@ import { parseArgs } from "node:util";
 import { isSettingsError } from "@subtreekit/settings";
 import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { seed } from "../seed/seed.ts";
-import { createAssetServer } from "../server/create.ts";
+import { createAssetServer, type RunningServer } from "../server/create.ts";
 import { createLogger, flushLogger } from "../server/logger.ts";
 import { parseListen } from "./listen.ts";
+import { checkCanListen, listenFailure } from "./listen-failure.ts";
 import { startBanner } from "./start-banner.ts";
 import { type DemoTarget, latestBlock } from "./start-latest-block.ts";
+import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
 
-const USAGE = "usage: subtreekit-asset start [--port N] [--host H]";
+export const usage: CommandUsage = {
+  name: "start",
+  args: "[--port N] [--host H]",
+  summary: "What `bun start` runs: seed a demo block into an empty tx store, serve, print commands to try.",
+  flags: [
+    ["--port N", "port to listen on (default: asset_httpListenAddress's, 8090); 0 = any free port"],
+    ["--host H", "interface to bind (default: asset_httpListenAddress's host, all interfaces)"],
+  ],
+};
 
 /** Size of the demo block seeded into an empty store: small enough to seed in well under a second. */
 export const DEMO = { subtrees: 4, txs: 1000, txBytes: 250, seed: 1 } as const;
@@ -29,11 +39,11 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
       options: { port: { type: "string" }, host: { type: "string" }, help: { type: "boolean", short: "h" } },
     }));
   } catch (err) {
-    console.error(`start: ${(err as Error).message}\n${USAGE}`);
+    console.error(`start: ${(err as Error).message}\n${usageLine(usage)}`);
     return 2;
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(formatUsage(usage));
     return 0;
   }
   let stores: OpenedStores;
@@ -56,13 +66,30 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
       listen.port = port;
     }
   } catch (err) {
-    console.error(`start: ${(err as Error).message}\n${USAGE}`);
+    console.error(`start: ${(err as Error).message}\n${usageLine(usage)}`);
     await stores.close();
     return 2;
   }
 
+  /** Prints the one line for a failed bind and closes the stores; anything else is a bug and is rethrown. */
+  const cannotListen = async (err: unknown) => {
+    await stores.close();
+    const line = listenFailure(err, listen);
+    if (line === undefined) throw err;
+    console.error(line);
+    return 1;
+  };
+
   let target: DemoTarget | undefined;
   if ((await txStore.count()) === 0) {
+    // Seeding writes to the store: bind first, so a taken port does not leave a seeded store behind.
+    if (listen.port !== 0) {
+      try {
+        await checkCanListen(listen);
+      } catch (err) {
+        return cannotListen(err);
+      }
+    }
     const t0 = performance.now();
     const made = await seed({ txStore, blobStore, ...DEMO });
     target = { block: made.block, height: made.height, subtrees: made.subtrees };
@@ -77,7 +104,14 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
   const swept = await blobStore.sweepTempFiles();
   const logger = createLogger(settings.logLevel);
   const asset = createAssetServer({ settings, txStore, blobStore, logger });
-  const running = await asset.listen(listen);
+  let running: RunningServer;
+  try {
+    running = await asset.listen(listen);
+  } catch (err) {
+    // Stop what listen started (height scan timer, loop-stall monitor) before closing the stores.
+    await asset.shutdown({ graceMs: 0 });
+    return cannotListen(err);
+  }
   // The same line `serve` logs, so supervisors that wait for it work with `start` too.
   logger.info({ url: running.url, swept, height: asset.height.current }, "asset server listening");
   flushLogger(logger);
