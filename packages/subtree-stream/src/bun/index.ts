@@ -1,4 +1,5 @@
-// Bun-only entry: atomic file sink on Bun's FileSink, with followers, and the start-up sweep.
+// Bun-only entry: atomic file sink on Bun's FileSink, with followers, the start-up sweep, and
+// range reads of subtree files on Bun.file.
 export {
   AtomicFileSink,
   type AtomicFileSinkOptions,
@@ -9,5 +10,15 @@ export { FileExistsError } from "./file-exists-error.ts";
 export type { FollowOptions } from "./follow.ts";
 export { SinkAbortedError } from "./sink-aborted-error.ts";
 export { SinkClosedError } from "./sink-closed-error.ts";
+export {
+  readSubtreeFileConflicting,
+  readSubtreeFileHead,
+  readSubtreeFileNodeHashes,
+  readSubtreeFileNodes,
+  type SubtreeFileConflictingOptions,
+  type SubtreeFileHead,
+  type SubtreeFileNodeHashesOptions,
+  storedTxSize,
+} from "./subtree-file/index.ts";
 export { type SweepTempFilesOptions, sweepTempFiles } from "./sweep-temp-files.ts";
 export { TEMP_FILE_RE } from "./temp-name.ts";
