@@ -1,5 +1,6 @@
 import { unlink } from "node:fs/promises";
 import type { Permit } from "@subtreekit/semaphore";
+import { readSubtreeFileHead, readSubtreeFileNodeHashes } from "@subtreekit/subtree-stream/bun";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
@@ -10,7 +11,6 @@ import type { BuildSlot } from "./build-slot.ts";
 import { buildChunking } from "./chunking.ts";
 import { countMissingTxs } from "./count-missing.ts";
 import { streamBuild } from "./follow.ts";
-import { nodeHashes, readHead } from "./subtree-file.ts";
 
 /**
  * Starts an on-demand build holding `permit` (from then on the build owns it and releases it when
@@ -38,7 +38,7 @@ export async function originateBuild(
   let count: number;
   let sink: Awaited<ReturnType<typeof ctx.blobs.createWriter>>;
   try {
-    ({ count } = await readHead(subtreePath));
+    ({ count } = await readSubtreeFileHead(subtreePath));
     const finalPath = ctx.blobs.path(hash, "subtreeData");
     sink = await ctx.blobs.createWriter(
       hash,
@@ -53,7 +53,9 @@ export async function originateBuild(
   const startedAt = performance.now();
   const build = new SubtreeDataBuild({
     hex,
-    nodes: nodeHashes(subtreePath, count, { batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192) }),
+    nodes: readSubtreeFileNodeHashes(subtreePath, count, {
+      batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192),
+    }),
     source: ctx.txs,
     sink,
     permit,
