@@ -1,5 +1,5 @@
-// Bun-only entry: atomic file sink on Bun's FileSink, with followers, the start-up sweep, and
-// range reads of subtree files on Bun.file.
+// Bun-only entry: atomic file sink on Bun's FileSink, followers (in process, or polling another
+// process's file), the start-up sweep, and range reads of subtree files on Bun.file.
 export {
   AtomicFileSink,
   type AtomicFileSinkOptions,
@@ -7,7 +7,9 @@ export {
   createAtomicFileSink,
 } from "./atomic-file-sink.ts";
 export { FileExistsError } from "./file-exists-error.ts";
-export type { FollowOptions } from "./follow.ts";
+export { type Followable, type FollowOptions, followFile } from "./follow.ts";
+export { FollowError, type FollowErrorCode } from "./follow-error.ts";
+export { type PollingFollowable, type PollingFollowableOptions, pollingFollowable } from "./polling-followable.ts";
 export { SinkAbortedError } from "./sink-aborted-error.ts";
 export { SinkClosedError } from "./sink-closed-error.ts";
 export {
