@@ -1,4 +1,5 @@
 import { dirname, join } from "node:path";
+import { FollowError, followFile, pollingFollowable } from "@subtreekit/subtree-stream/bun";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
@@ -7,7 +8,6 @@ import { acquireReader } from "../subtree-data/reader-permit.ts";
 import { OCTET, streamEnded } from "../subtree-data/stream-end.ts";
 import type { BuildCoordinator } from "./coordinator.ts";
 import { leaseTempName } from "./lease-temp-name.ts";
-import { RemoteFileReader } from "./remote-file-reader.ts";
 import { isRestart, ScaleOutError } from "./scale-out-error.ts";
 
 /**
@@ -35,30 +35,41 @@ export async function followRemoteBuild(
   const stop = new AbortController();
   const onClientAbort = () => stop.abort(signal.reason);
   signal.addEventListener("abort", onClientAbort, { once: true });
-  const reader = new RemoteFileReader({
+  // The package follows the builder's file (temp as it grows, then the final file); the app only
+  // says who the builder is and turns the package's errors into its own.
+  const source = pollingFollowable({
     finalPath,
     tempPath: join(dirname(finalPath), leaseTempName(finalPath, pid)),
-    builderAlive: async () => (await coordinator.holder(hash)) === pid,
-    timeoutMs: coordinator.followTimeoutMs,
+    headerBytes: 8, // the blob's magic
+    writerAlive: async () => (await coordinator.holder(hash)) === pid,
+    idleTimeoutMs: coordinator.followTimeoutMs,
     pollMs: coordinator.pollMs,
     signal: stop.signal,
   });
+  const reader = followFile(source, { signal: stop.signal }).getReader();
   let released = false;
   const cleanup = () => {
     if (released) return;
     released = true;
     signal.removeEventListener("abort", onClientAbort);
     stop.abort(new Error("remote follower done"));
-    void reader.close();
+    void reader.cancel().catch(() => {});
     permit.release();
   };
+  let sent = false;
   const next = async (): Promise<Uint8Array | null> => {
     try {
-      return await reader.next();
+      const { done, value } = await reader.read();
+      // Published before the builder was seen making progress: the caller serves the file itself.
+      if (!sent && source.startedFrom === "final")
+        throw new ScaleOutError("FILE_PUBLISHED", "the subtree data was published");
+      sent = true;
+      return done ? null : value;
     } catch (error) {
+      const e = asScaleOutError(error, coordinator.followTimeoutMs);
       // Whatever this build's fate, the hint that it runs elsewhere is stale now.
-      if (error instanceof ScaleOutError) coordinator.remote.forget(hex, pid);
-      throw error;
+      if (e instanceof ScaleOutError) coordinator.remote.forget(hex, pid);
+      throw e;
     }
   };
   let res: Response;
@@ -91,4 +102,16 @@ export async function followRemoteBuild(
   log.outcome = "followed_remote";
   log.defer();
   return res;
+}
+
+/** The package's follow errors as the app's, so callers (`isRestart`) stay as they were. */
+function asScaleOutError(error: unknown, timeoutMs: number): unknown {
+  if (!(error instanceof FollowError)) return error;
+  return error.code === "WRITER_GONE"
+    ? new ScaleOutError("BUILDER_GONE", "the replica building this subtree stopped before publishing it", {
+        cause: error,
+      })
+    : new ScaleOutError("FOLLOW_TIMEOUT", `no progress from the replica building this subtree for ${timeoutMs} ms`, {
+        cause: error,
+      });
 }
