@@ -1,7 +1,6 @@
 #!/usr/bin/env bun
 import { parseHash } from "../../apps/asset-server/src/server/params.ts";
 import { BodyChannel } from "../../apps/asset-server/src/server/subtree-data/body-channel.ts";
-import { nodeHashes, readHead } from "../../apps/asset-server/src/server/subtree-data/subtree-file.ts";
 // The storm's third run: the reference's on-demand `/subtree_data` as it was before the fix (#896),
 // re-created from our own packages, so that the benchmark can show the OOM of the incident beside
 // the server that prevents it. Our asset server cannot be made to behave like this by settings: it
@@ -23,7 +22,11 @@ import { nodeHashes, readHead } from "../../apps/asset-server/src/server/subtree
 // asset_httpListenAddress, asset_apiPrefix).
 import { loadSettings, parseListenAddress } from "../../packages/settings/src/index.ts";
 import { openBlobStore, openTxStore } from "../../packages/stores/src/index.ts";
-import { FileExistsError } from "../../packages/subtree-stream/src/bun/index.ts";
+import {
+  FileExistsError,
+  readSubtreeFileHead,
+  readSubtreeFileNodeHashes,
+} from "../../packages/subtree-stream/src/bun/index.ts";
 import { teeSink, writeSubtreeData } from "../../packages/subtree-stream/src/index.ts";
 
 const HEADER_BYTES = 8; // the subtreeData file's magic, not part of the body
@@ -75,7 +78,7 @@ async function subtreeData(hash: Uint8Array, signal: AbortSignal): Promise<Respo
       : undefined;
   if (!type) return new Response("subtree not found", { status: 404 });
   const subtreePath = blobs.path(hash, type);
-  const { count } = await readHead(subtreePath);
+  const { count } = await readSubtreeFileHead(subtreePath);
   let file: Awaited<ReturnType<typeof blobs.createWriter>>;
   try {
     file = await blobs.createWriter(hash, "subtreeData");
@@ -89,7 +92,7 @@ async function subtreeData(hash: Uint8Array, signal: AbortSignal): Promise<Respo
   const stop = new AbortController();
   signal.addEventListener("abort", () => stop.abort(signal.reason), { once: true });
   void writeSubtreeData({
-    nodes: nodeHashes(subtreePath, count),
+    nodes: readSubtreeFileNodeHashes(subtreePath, count),
     source: txs,
     // File first, then the body, each write awaited: the slower side paces the build.
     sink: teeSink(file, channel),
@@ -151,10 +154,10 @@ async function subtreeNodes(raw: string): Promise<Response> {
   }
   if (!(await blobs.exists(hash, "subtree"))) return new Response("subtree not found", { status: 404 });
   const path = blobs.path(hash, "subtree");
-  const { count } = await readHead(path);
+  const { count } = await readSubtreeFileHead(path);
   const body = new Uint8Array(count * 32);
   let at = 0;
-  for await (const batch of nodeHashes(path, count)) {
+  for await (const batch of readSubtreeFileNodeHashes(path, count)) {
     for (const node of batch) {
       body.set(node, at);
       at += 32;

@@ -1,6 +1,9 @@
 import type { FileHandle } from "node:fs/promises";
 
-/** What a follower needs from the sink it follows (kept narrow so the two stay one concept each). */
+/**
+ * What a follower needs from the file it follows (kept narrow so the two stay one concept each):
+ * an in-process `AtomicFileSink` (notified), or `pollingFollowable` for another process's file.
+ */
 export interface Followable {
   readonly state: "open" | "committing" | "committed" | "superseded" | "aborted";
   /** Bytes of the file (header included) that are in the file, not in the sink's buffer. */
@@ -10,7 +13,7 @@ export interface Followable {
   abortError(): unknown;
   /** Resolves at the sink's next flush, commit or abort. */
   changed(): Promise<void>;
-  /** Opens the file for reading wherever it is now (temp, or final after commit). */
+  /** Opens the file for reading wherever it is now (temp, or final after commit); called again after commit. */
   openForRead(): Promise<FileHandle>;
 }
 
@@ -31,14 +34,22 @@ export interface FollowOptions {
 
 /**
  * A pull-based stream of the sink's file from its start as it grows: it reads only what the sink
- * has flushed, waits on the sink's change notification (no polling) when it has caught up, ends
- * at EOF once the sink committed, and errors once it aborted. Pull-based, so a slow reader holds
- * at most one chunk and never slows the writer.
+ * has flushed, waits on `changed()` when it has caught up (a notification in process, a poll for
+ * another process's file), ends at EOF of the final file once the sink committed, and errors with
+ * `abortError()` once it aborted. Pull-based, so a slow reader holds at most one chunk and never
+ * slows the writer. Every path out closes the file.
+ *
+ * @example
+ * ```ts
+ * const body = followFile(pollingFollowable({ tempPath, finalPath, idleTimeoutMs: 30_000, signal }), { signal });
+ * ```
  */
 export function followFile(sink: Followable, options: FollowOptions = {}): ReadableStream<Uint8Array> {
   const { signal, skipHeader = true, readSize = 64 * 1024 } = options;
   let position = skipHeader ? sink.headerBytes : 0;
   let fh: FileHandle | undefined;
+  /** `fh` was opened after commit, so it is the published file. */
+  let fhIsFinal = false;
   let closed = false;
   const release = async () => {
     closed = true;
@@ -68,7 +79,18 @@ export function followFile(sink: Followable, options: FollowOptions = {}): Reada
             const limit = committed ? Number.POSITIVE_INFINITY : sink.fileBytesFlushed;
             // Committed: the limit is EOF of the (same inode) final file; else what was flushed.
             if (position < limit) {
-              fh ??= await sink.openForRead();
+              // Once committed, read on from the published file, not an open temp: another
+              // process's temp may have lost to a different writer's file (same bytes, other inode)
+              // and been left short, and reading it to EOF would end the body early.
+              if (committed && fh && !fhIsFinal) {
+                const temp = fh;
+                fh = undefined;
+                await temp.close().catch(() => {});
+              }
+              if (!fh) {
+                fh = await sink.openForRead();
+                fhIsFinal = committed;
+              }
               const want = Math.min(readSize, limit - position);
               const buf = new Uint8Array(want);
               const { bytesRead } = await fh.read(buf, 0, want, position);

@@ -1,5 +1,6 @@
 import type { Permit } from "@subtreekit/semaphore";
 import { writeSubtreeData } from "@subtreekit/subtree-stream";
+import { readSubtreeFileHead, readSubtreeFileNodeHashes } from "@subtreekit/subtree-stream/bun";
 import { type ModelBlock, varintBytes } from "../block-model.ts";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
@@ -7,7 +8,6 @@ import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
 import { BodyChannel } from "../subtree-data/body-channel.ts";
 import { buildChunking } from "../subtree-data/chunking.ts";
-import { nodeHashes, readHead } from "../subtree-data/subtree-file.ts";
 import { writeDataFileTxs } from "./data-file-txs.ts";
 
 const MAGIC = Uint8Array.of(0xf9, 0xbe, 0xb4, 0xd9);
@@ -65,9 +65,9 @@ export async function legacyBlockResponse(
         continue;
       }
       const path = ctx.blobs.path(st, src);
-      const { count } = await readHead(path);
+      const { count } = await readSubtreeFileHead(path);
       await writeSubtreeData({
-        nodes: nodeHashes(path, count),
+        nodes: readSubtreeFileNodeHashes(path, count),
         source: ctx.txs,
         sink: channel,
         ...buildChunking(ctx.settings),

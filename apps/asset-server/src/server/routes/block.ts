@@ -1,10 +1,10 @@
 import { toDisplayHex, toHex } from "@subtreekit/subtree-stream";
+import { readSubtreeFileHead } from "@subtreekit/subtree-stream/bun";
 import type { Hono } from "hono";
 import { type ModelBlock, parseModelBlock } from "../block-model.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
-import { readHead } from "../subtree-data/subtree-file.ts";
 
 /** Model block bytes (magic stripped), or 404. */
 export async function loadBlock(
@@ -66,7 +66,7 @@ export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       const row: Record<string, unknown> = { index: i, hash: toDisplayHex(st) };
       for (const type of ["subtree", "subtreeToCheck"] as const) {
         if (!(await ctx.blobs.exists(st, type))) continue;
-        const head = await readHead(ctx.blobs.path(st, type)).catch(() => undefined);
+        const head = await readSubtreeFileHead(ctx.blobs.path(st, type)).catch(() => undefined);
         if (head) Object.assign(row, { txCount: head.count, fee: Number(head.fees), size: Number(head.sizeInBytes) });
         break;
       }

@@ -1,11 +1,16 @@
 import { toDisplayHex, toHex } from "@subtreekit/subtree-stream";
+import {
+  readSubtreeFileConflicting,
+  readSubtreeFileHead,
+  readSubtreeFileNodeHashes,
+  readSubtreeFileNodes,
+} from "@subtreekit/subtree-stream/bun";
 import type { Hono } from "hono";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
 import type { BlobType } from "../ports.ts";
 import { peekedResponse } from "../stream-response.ts";
-import { nodeHashes, readConflicting, readHead, readNodes } from "../subtree-data/subtree-file.ts";
 
 /** Where a subtree is stored: `subtree`, else `subtreeToCheck` (spec §1.2), else 404. */
 async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
@@ -24,8 +29,8 @@ async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
 export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   const stream = async (hash: Uint8Array, log: AppEnv["Variables"]["log"], hex: boolean, signal: AbortSignal) => {
     const path = await locate(ctx, hash);
-    const { count } = await readHead(path);
-    const it = nodeHashes(path, count, { batch: 4096 })[Symbol.asyncIterator]();
+    const { count } = await readSubtreeFileHead(path);
+    const it = readSubtreeFileNodeHashes(path, count, { batch: 4096 })[Symbol.asyncIterator]();
     const next = async () => {
       const r = await it.next();
       if (r.done) return null;
@@ -51,8 +56,8 @@ export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     const hash = parseHash(c.req.param("hash"));
     const { offset, limit } = parsePage(c.req.query());
     const path = await locate(ctx, hash);
-    const head = await readHead(path);
-    const nodes = await readNodes(path, Math.min(offset, head.count), Math.min(offset + limit, head.count));
+    const head = await readSubtreeFileHead(path);
+    const nodes = await readSubtreeFileNodes(path, Math.min(offset, head.count), Math.min(offset + limit, head.count));
     const whole = offset === 0 && nodes.length === head.count;
     ctx.metrics.http("get_subtree", 200, "200");
     return c.json({
@@ -60,9 +65,9 @@ export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
         Height: head.count <= 1 ? 0 : Math.ceil(Math.log2(head.count)),
         Fees: Number(head.fees),
         SizeInBytes: Number(head.sizeInBytes),
-        FeeHash: toDisplayHex(head.root),
+        FeeHash: toDisplayHex(head.storedRoot),
         Nodes: nodes.map((n) => ({ txid: toDisplayHex(n.hash), fee: Number(n.fee), size: Number(n.size) })),
-        ...(whole ? { ConflictingNodes: (await readConflicting(path, head.count)).map(toDisplayHex) } : {}),
+        ...(whole ? { ConflictingNodes: (await readSubtreeFileConflicting(path, head.count)).map(toDisplayHex) } : {}),
       },
       pagination: { offset, limit, totalRecords: head.count },
     });

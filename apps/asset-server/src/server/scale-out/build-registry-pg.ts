@@ -1,4 +1,5 @@
 import { dirname, join } from "node:path";
+import { FollowError, followFile, pollingFollowable } from "@subtreekit/subtree-stream/bun";
 import type { Logger } from "pino";
 import { AssetHttpError } from "../errors.ts";
 import type { BlobStorePort } from "../ports.ts";
@@ -15,7 +16,6 @@ import {
 } from "../subtree-data/build-registry.ts";
 import type { BuildCoordinator } from "./coordinator.ts";
 import { leaseTempName } from "./lease-temp-name.ts";
-import { RemoteFileReader } from "./remote-file-reader.ts";
 import { ScaleOutError } from "./scale-out-error.ts";
 
 /**
@@ -121,57 +121,58 @@ export class PostgresBuildRegistry implements BuildRegistry {
       kind: "followed_remote",
       open(): BuildReader {
         const stop = new AbortController();
-        const remote = new RemoteFileReader({
+        // The package follows the builder's file: its temp as it grows, then the final file.
+        const source = pollingFollowable({
           finalPath,
           tempPath: join(dirname(finalPath), leaseTempName(finalPath, pid)),
-          builderAlive: async () => (await coordinator.holder(hash)) === pid,
-          timeoutMs: coordinator.followTimeoutMs,
+          headerBytes: HEADER_BYTES,
+          writerAlive: async () => (await coordinator.holder(hash)) === pid,
+          idleTimeoutMs: coordinator.followTimeoutMs,
           pollMs: coordinator.pollMs,
           signal: stop.signal,
         });
-        let file: BuildReader | undefined;
+        const reader = followFile(source, { signal: stop.signal }).getReader();
         let sent = false;
         return {
           next: async () => {
-            if (file) return file.next();
             try {
-              const chunk = await remote.next();
-              sent ||= chunk !== null;
-              if (chunk === null) coordinator.remote.forget(hex, pid);
-              return chunk;
-            } catch (error) {
-              // Whatever this build's fate, the hint that it runs elsewhere is stale now.
-              if (error instanceof ScaleOutError) coordinator.remote.forget(hex, pid);
-              if (!sent && error instanceof ScaleOutError && error.code === "FILE_PUBLISHED") {
-                file = publishedFile(finalPath).open();
-                return file.next();
+              const r = await reader.read();
+              if (r.done) {
+                coordinator.remote.forget(hex, pid);
+                return null;
               }
-              if (!sent && error instanceof ScaleOutError && error.code === "BUILDER_GONE") {
-                throw new BuildGoneError(`the replica building ${hex} stopped before publishing it; retry`, {
+              sent = true;
+              return r.value;
+            } catch (error) {
+              if (!(error instanceof FollowError)) throw error;
+              // Whatever this build's fate, the hint that it runs elsewhere is stale now.
+              coordinator.remote.forget(hex, pid);
+              if (sent) throw error;
+              if (error.code === "WRITER_GONE") {
+                throw new BuildGoneError(`the replica building ${hex} stopped before publishing it`, {
                   cause: error,
                   retryAfterS,
                 });
               }
-              if (!sent && error instanceof ScaleOutError) {
-                throw new AssetHttpError(
-                  "UNAVAILABLE",
-                  `subtree data ${hex} is being built elsewhere: ${error.message}; retry`,
-                  {
-                    cause: error,
-                    retryAfterS,
-                  },
-                );
-              }
-              throw error;
+              throw new AssetHttpError(
+                "UNAVAILABLE",
+                `subtree data ${hex} is being built elsewhere: ${error.message}; retry`,
+                {
+                  cause: error,
+                  retryAfterS,
+                },
+              );
             }
           },
           close: () => {
             stop.abort(new Error("remote follower done"));
-            file?.close();
-            void remote.close();
+            void reader.cancel().catch(() => {});
           },
         };
       },
     };
   }
 }
+
+/** The blob's magic, skipped in a body. */
+const HEADER_BYTES = 8;

@@ -1,6 +1,6 @@
 import { isCoinbasePlaceholder } from "@subtreekit/subtree-stream";
+import { readSubtreeFileNodeHashes } from "@subtreekit/subtree-stream/bun";
 import type { TxStorePort } from "../ports.ts";
-import { nodeHashes } from "./subtree-file.ts";
 
 /**
  * How many of a subtree's txs the tx store lacks, over every node. The ordered writer stops at the
@@ -14,7 +14,7 @@ export async function countMissingTxs(
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<number> {
   let missing = 0;
-  for await (const batch of nodeHashes(subtreePath, count, { batch: 8192, signal })) {
+  for await (const batch of readSubtreeFileNodeHashes(subtreePath, count, { batch: 8192, signal })) {
     const wanted = batch.filter((h) => !isCoinbasePlaceholder(h));
     const got = await txs.getTxs(wanted, signal);
     for (const tx of got) if (tx === undefined) missing++;

@@ -1,4 +1,5 @@
 import type { Permit } from "@subtreekit/semaphore";
+import { readSubtreeFileHead } from "@subtreekit/subtree-stream/bun";
 import { classify } from "../classify.ts";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
@@ -9,7 +10,6 @@ import { admit, type Decision } from "./admit.ts";
 import { BuildGoneError, type BuildReader } from "./build-registry.ts";
 import { countMissingTxs } from "./count-missing.ts";
 import { startBuild } from "./start-build.ts";
-import { readHead } from "./subtree-file.ts";
 
 const HEADER_BYTES = 8;
 const OCTET = { "content-type": "application/octet-stream" } as const;
@@ -185,7 +185,7 @@ async function withMissingCount(
   if ((error as Error | undefined)?.name !== "MissingTxError") return error;
   const path = ctx.blobs.path(hash, subtree);
   try {
-    const { count } = await readHead(path);
+    const { count } = await readSubtreeFileHead(path, { signal });
     const missing = await countMissingTxs(ctx.txs, path, count, { signal });
     return new AssetHttpError(
       "INTERNAL",

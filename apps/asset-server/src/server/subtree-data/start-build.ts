@@ -1,12 +1,12 @@
 import { unlink } from "node:fs/promises";
 import type { Permit } from "@subtreekit/semaphore";
+import { readSubtreeFileHead, readSubtreeFileNodeHashes } from "@subtreekit/subtree-stream/bun";
 import type { ServerContext } from "../context.ts";
 import type { BlobType } from "../ports.ts";
 import { SubtreeDataBuild } from "./build.ts";
 import { BuildAbortedError } from "./build-errors.ts";
 import { type Claim, publishedFile } from "./build-registry.ts";
 import { buildChunking } from "./chunking.ts";
-import { nodeHashes, readHead } from "./subtree-file.ts";
 
 /**
  * Starts the on-demand build of `hash` under `permit` and `claim`; from the moment it resolves,
@@ -32,7 +32,7 @@ export async function startBuild(
   let count: number;
   let sink: Awaited<ReturnType<typeof ctx.blobs.createWriter>>;
   try {
-    ({ count } = await readHead(subtreePath));
+    ({ count } = await readSubtreeFileHead(subtreePath));
     sink = await ctx.blobs.createWriter(
       hash,
       "subtreeData",
@@ -49,7 +49,9 @@ export async function startBuild(
   const startedAt = performance.now();
   const build = new SubtreeDataBuild({
     hex,
-    nodes: nodeHashes(subtreePath, count, { batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192) }),
+    nodes: readSubtreeFileNodeHashes(subtreePath, count, {
+      batch: Math.min(s.asset_subtreeDataStreamingChunkSize, 8192),
+    }),
     source: ctx.txs,
     sink,
     permit,
