@@ -6,6 +6,7 @@ import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import type { RequestLog } from "./request-log.ts";
 import { type AssetSettings, capacityOf } from "./settings.ts";
 import type { ActiveStreams } from "./stream-response.ts";
+import type { Target } from "./subtree-data/admit.ts";
 import type { BuildRegistry } from "./subtree-data/build-registry.ts";
 import type { RetryAfterPolicy } from "./subtree-data/retry-after-policy.ts";
 
@@ -22,6 +23,8 @@ export interface ServerContext {
   readonly builds: BuildRegistry;
   /** Retry-After of a full-cap 503, and whether a free permit may be taken now. */
   readonly retry: RetryAfterPolicy;
+  /** Requested subtrees' hash and paths, by lower-case hex (see `targetOf`). */
+  readonly targets: Map<string, Target>;
   /** The 503's ResponseInit per Retry-After value, built once (see `rejectResponse`). */
   readonly rejectInits: Map<number, ResponseInit>;
   readonly metrics: AssetMetrics;

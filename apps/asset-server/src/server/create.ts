@@ -124,6 +124,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     builds,
     retry: retryAfterPolicy(settings, createSem.capacity, options.retryClock),
     rejectInits: new Map(),
+    targets: new Map(),
     metrics,
     logger,
     active: new ActiveStreams(),

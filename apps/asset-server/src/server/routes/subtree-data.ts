@@ -1,11 +1,9 @@
-import { toDisplayHex } from "@subtreekit/subtree-stream";
 import type { Hono } from "hono";
 import { classify } from "../classify.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { errorResponse, STATUS_TEXT } from "../errors.ts";
-import { parseHash } from "../params.ts";
 import { RequestLog } from "../request-log.ts";
-import { admit } from "../subtree-data/admit.ts";
+import { admit, targetOf } from "../subtree-data/admit.ts";
 import { respond } from "../subtree-data/respond.ts";
 
 /** `GET /subtree_data/:hash` in the app (e.g. `app.request` in tests); `Bun.serve` routes it natively. */
@@ -26,9 +24,9 @@ export function subtreeDataHandler(
   const retryAfterS = ctx.settings.asset_subtree_data_retry_after_s;
   return async (req, raw, log = new RequestLog(ctx.logger, req.method, routePath + (raw ?? ""))) => {
     try {
-      const hash = parseHash(raw);
-      const hex = toDisplayHex(hash);
-      const res = await respond(ctx, hash, hex, await admit(ctx, hash, hex, req.signal), log, req.signal);
+      const t = targetOf(ctx, raw);
+      // `req` as the signal holder: Bun creates `req.signal` on first read, which a 503 never needs.
+      const res = await respond(ctx, t, await admit(ctx, t, req), log, req);
       if (!log.deferred) {
         ctx.metrics.http("get_subtree_data", res.status, STATUS_TEXT[res.status] ?? String(res.status));
         const len = res.headers.get("content-length");

@@ -1,10 +1,45 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from "node:fs";
 import type { Permit } from "@subtreekit/semaphore";
 import { checkHeader } from "@subtreekit/stores";
+import { fromDisplayHex } from "@subtreekit/subtree-stream";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import { type Claim, isClaim, type RunningBuild } from "./build-registry.ts";
+
+/** The subtree a request names, with the paths admission looks at (kept per hash: see {@link targetOf}). */
+export interface Target {
+  readonly hash: Uint8Array;
+  /** Display hex, lower case. */
+  readonly hex: string;
+  readonly dataPath: string;
+  /** Which stored form a build reads, once seen (a stored subtree stays until pruned). */
+  subtree?: BlobType;
+}
+
+const HEX_64 = /^[0-9a-fA-F]{64}$/;
+const MAX_TARGETS = 10_000;
+
+/**
+ * The target of `raw` (64 hex, any case), or a 400 before any store is touched. Kept per hash in
+ * `ctx.targets`: in a 503 storm the same few hashes come back, and decoding, path building and the
+ * subtree's stat were most of a rejection's own cost. Only what cannot change is kept: whether the
+ * subtree_data file exists is looked at on every request.
+ */
+export function targetOf(ctx: ServerContext, raw: string | undefined): Target {
+  if (raw === undefined || !HEX_64.test(raw)) {
+    throw new AssetHttpError("BAD_REQUEST", "invalid hash: must be exactly 64 hex characters");
+  }
+  const hex = raw.toLowerCase();
+  let t = ctx.targets.get(hex);
+  if (!t) {
+    const hash = fromDisplayHex(hex);
+    if (ctx.targets.size >= MAX_TARGETS) ctx.targets.clear();
+    t = { hash, hex, dataPath: ctx.blobs.path(hash, "subtreeData") };
+    ctx.targets.set(hex, t);
+  }
+  return t;
+}
 
 /** What to do with one `GET /subtree_data/:hash`: DESIGN.md's admission, decided once. */
 export type Decision =
@@ -21,13 +56,17 @@ export type Decision =
  * brief deferral of a free permit come from `ctx.retry`. Sync file checks on purpose: this runs
  * for every rejected request of a storm, where a thread-pool round trip per stat is the cost.
  */
-export async function admit(ctx: ServerContext, hash: Uint8Array, hex: string, signal: AbortSignal): Promise<Decision> {
+export async function admit(
+  ctx: ServerContext,
+  t: Target,
+  client: { readonly signal: AbortSignal },
+): Promise<Decision> {
+  const { hash, hex, dataPath } = t;
   if (ctx.closing)
     return { kind: "reject", retryAfterS: ctx.settings.asset_subtree_data_retry_after_s, why: "shutdown" };
-  const dataPath = ctx.blobs.path(hash, "subtreeData");
   const size = servableSize(ctx, dataPath);
   if (size >= 0) return { kind: "file", size };
-  const subtree = subtreeOf(dataPath);
+  const subtree = (t.subtree ??= subtreeOf(dataPath));
   if (subtree === undefined) return { kind: "notFound" };
   const running = await ctx.builds.find(hash, hex);
   if (running) return { kind: "follow", build: running };
@@ -41,7 +80,7 @@ export async function admit(ctx: ServerContext, hash: Uint8Array, hex: string, s
   }
   let claim: Claim | RunningBuild;
   try {
-    claim = await ctx.builds.claim(hash, hex, signal);
+    claim = await ctx.builds.claim(hash, hex, client.signal);
   } catch (error) {
     permit.release();
     throw error;

@@ -6,7 +6,7 @@ import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
-import { admit, type Decision } from "./admit.ts";
+import { admit, type Decision, type Target } from "./admit.ts";
 import { BuildGoneError, type BuildReader } from "./build-registry.ts";
 import { countMissingTxs } from "./count-missing.ts";
 import { startBuild } from "./start-build.ts";
@@ -27,14 +27,20 @@ function rejectBody(hex: string): string {
  */
 export async function respond(
   ctx: ServerContext,
-  hash: Uint8Array,
-  hex: string,
+  t: Target,
   d: Decision,
   log: RequestLog,
-  signal: AbortSignal,
+  /** The request: its `signal` is read only where needed (see the route). */
+  client: { readonly signal: AbortSignal },
   /** Set on the one re-admission after a followed build died before its first byte. */
   again = false,
 ): Promise<Response> {
+  const { hash, hex } = t;
+  if (d.kind === "reject" && d.why === "capacity") {
+    log.outcome = "rejected";
+    return rejectResponse(ctx, hex, d.retryAfterS);
+  }
+  const signal = client.signal;
   switch (d.kind) {
     case "notFound":
       throw new AssetHttpError("NOT_FOUND", `subtree ${hex} not found`);
@@ -71,7 +77,7 @@ export async function respond(
       } catch (error) {
         // Its builder died before this request got a byte: the subtree is free, decide once more.
         if (!(error instanceof BuildGoneError) || again) throw error;
-        return respond(ctx, hash, hex, await admit(ctx, hash, hex, signal), log, signal, true);
+        return respond(ctx, t, await admit(ctx, t, client), log, client, true);
       }
     }
     case "build": {
@@ -79,9 +85,12 @@ export async function respond(
       try {
         build = await startBuild(ctx, hash, hex, d.subtree, d.permit, d.claim);
       } catch (error) {
-        if ((error as Error | undefined)?.name !== "FileExistsError") throw error;
+        if ((error as Error | undefined)?.name !== "FileExistsError") {
+          t.subtree = undefined; // e.g. pruned since it was seen: look again next time
+          throw error;
+        }
         // Published by another process since `admit` looked: serve it.
-        return respond(ctx, hash, hex, { kind: "file", size: -1 }, log, signal);
+        return respond(ctx, t, { kind: "file", size: -1 }, log, client);
       }
       log.outcome = "built";
       try {
