@@ -101,18 +101,20 @@ function servableSize(ctx: ServerContext, path: string): number {
   if (size === undefined) return -1;
   const head = new Uint8Array(8);
   let fd: number;
+  let got: number;
   try {
     fd = openSync(path, "r");
   } catch {
     return -1; // pruned since the stat
   }
   try {
-    readSync(fd, head, 0, 8, 0);
+    got = readSync(fd, head, 0, 8, 0);
   } finally {
     closeSync(fd);
   }
   try {
-    checkHeader(head, "subtreeData", path);
+    // Only the bytes read: the buffer's zero padding would pass as the magic's trailing spaces.
+    checkHeader(head.subarray(0, got), "subtreeData", path);
     return size;
   } catch (error) {
     if (subtreeOf(path) === undefined) {
