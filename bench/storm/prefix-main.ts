@@ -1,6 +1,5 @@
 #!/usr/bin/env bun
 import { parseHash } from "../../apps/asset-server/src/server/params.ts";
-import { BodyChannel } from "../../apps/asset-server/src/server/subtree-data/body-channel.ts";
 // The storm's third run: the reference's on-demand `/subtree_data` as it was before the fix (#896),
 // re-created from our own packages, so that the benchmark can show the OOM of the incident beside
 // the server that prevents it. Our asset server cannot be made to behave like this by settings: it
@@ -28,6 +27,7 @@ import {
   readSubtreeFileNodeHashes,
 } from "../../packages/subtree-stream/src/bun/index.ts";
 import { teeSink, writeSubtreeData } from "../../packages/subtree-stream/src/index.ts";
+import { BodyChannel } from "./body-channel.ts";
 
 const HEADER_BYTES = 8; // the subtreeData file's magic, not part of the body
 

@@ -11,6 +11,7 @@ export type CreatedSource =
   | "followed_remote"
   | "write_failed"
   | "client_gone"
+  | "lease_lost"
   | "creation_failed";
 
 export interface Gauges {

@@ -1,107 +1,177 @@
-import type { Permit } from "@subtreekit/semaphore";
-import { writeSubtreeData } from "@subtreekit/subtree-stream";
-import { readSubtreeFileHead, readSubtreeFileNodeHashes } from "@subtreekit/subtree-stream/bun";
+import { existsSync } from "node:fs";
+import { isCoinbase, readTxsBatches, toDisplayHex, toStandardBytes } from "@subtreekit/subtree-stream";
 import { type ModelBlock, varintBytes } from "../block-model.ts";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
-import { BodyChannel } from "../subtree-data/body-channel.ts";
-import { buildChunking } from "../subtree-data/chunking.ts";
-import { writeDataFileTxs } from "./data-file-txs.ts";
+import { admit, type Decision, subtreeOf, type Target, targetOf } from "../subtree-data/admit.ts";
+import type { BuildReader } from "../subtree-data/build-registry.ts";
+import { startBuild } from "../subtree-data/start-build.ts";
 
 const MAGIC = Uint8Array.of(0xf9, 0xbe, 0xb4, 0xd9);
 
 /**
- * Streams a legacy (wire) block: `[F9BEB4D9 | u32 size]` + header + varint txCount + coinbase +
- * every subtree's txs in standard form — from its subtree_data file when there is one (a
- * coinbase found in subtree 0's file is skipped), else through the same ordered writer as
- * on-demand builds. Those builds hold memory, so a block that needs any takes one create permit
- * (tryAcquire, none → 503) for the whole stream. The prefix size reproduces the reference's
- * formula `sizeInBytes + 80 + len(varint(txCount))` byte for byte (spec §2.8; it overstates).
+ * A legacy (wire) block: `[F9BEB4D9 | u32 size]` + header + varint txCount + coinbase + every
+ * subtree's txs in standard form. Each subtree comes through the same admission as
+ * `subtree_data`: its file, or a build in flight (followed), or a new build under a create
+ * permit. Builds write their files at the tx store's pace and this response reads them, so a slow
+ * client never holds a create permit. The prefix size reproduces the reference's formula
+ * `sizeInBytes + 80 + len(varint(txCount))` byte for byte (spec §2.8; it overstates).
  */
 export async function legacyBlockResponse(
   ctx: ServerContext,
   block: ModelBlock,
   withPrefix: boolean,
   log: RequestLog,
-  signal: AbortSignal,
+  client: { readonly signal: AbortSignal },
 ): Promise<Response> {
-  const sources: ("data" | "subtree" | "subtreeToCheck")[] = [];
-  for (const st of block.subtrees) {
-    if (await ctx.blobs.exists(st, "subtreeData")) sources.push("data");
-    else if (await ctx.blobs.exists(st, "subtree")) sources.push("subtree");
-    else if (await ctx.blobs.exists(st, "subtreeToCheck")) sources.push("subtreeToCheck");
-    else throw new AssetHttpError("NOT_FOUND", `subtree ${block.subtrees.indexOf(st)} of the block not found`);
-  }
-  let permit: Permit | undefined;
-  if (sources.some((s) => s !== "data")) {
-    permit = ctx.createSem.tryAcquire();
-    if (!permit) {
+  const targets = block.subtrees.map((st, i) => {
+    const t = targetOf(ctx, toDisplayHex(st));
+    if (!existsSync(t.dataPath) && subtreeOf(t.dataPath) === undefined) {
+      throw new AssetHttpError("NOT_FOUND", `subtree ${i} of the block not found`);
+    }
+    return t;
+  });
+  // The first subtree that is not a file is admitted before the status line: a full cap is a 503.
+  const first = new Map<number, Decision>();
+  for (let i = 0; i < targets.length; i++) {
+    const d = await admit(ctx, targets[i] as Target, client);
+    if (d.kind === "file") continue;
+    if (d.kind === "reject") {
       throw new AssetHttpError("UNAVAILABLE", "on-demand subtree data creation at capacity; retry later", {
-        retryAfterS: ctx.settings.asset_subtree_data_retry_after_s,
+        retryAfterS: d.retryAfterS,
       });
     }
+    first.set(i, d);
+    break;
   }
-  const channel = new BodyChannel();
   const stop = new AbortController();
-  const produce = async () => {
-    const w = (b: Uint8Array) => channel.write(b);
-    if (withPrefix) {
-      const head = new Uint8Array(8);
-      head.set(MAGIC);
-      const size = block.sizeInBytes + 80 + varintBytes(block.txCount).length;
-      new DataView(head.buffer).setUint32(4, size >>> 0, true);
-      await w(head);
-    }
-    await w(block.header);
-    await w(varintBytes(block.txCount));
-    await w(block.coinbase);
-    for (let i = 0; i < block.subtrees.length; i++) {
-      const st = block.subtrees[i]!;
-      const src = sources[i]!;
-      if (src === "data") {
-        await writeDataFileTxs(ctx.blobs.path(st, "subtreeData"), i === 0, w, stop.signal);
-        continue;
-      }
-      const path = ctx.blobs.path(st, src);
-      const { count } = await readSubtreeFileHead(path);
-      await writeSubtreeData({
-        nodes: readSubtreeFileNodeHashes(path, count),
-        source: ctx.txs,
-        sink: channel,
-        ...buildChunking(ctx.settings),
-        concurrency: ctx.settings.asset_subtreeDataStreamingConcurrency,
-        signal: stop.signal,
-      }).catch((e) => {
-        // A subtree holding only the placeholder adds no txs: fine inside a block.
-        if ((e as Error).name !== "EmptySubtreeDataError") throw e;
-      });
-    }
-  };
-  const done = produce()
-    .then(() => channel.end())
-    .catch((e) => channel.fail(e))
-    .finally(() => permit?.release());
+  const chunks = blockBody(ctx, block, targets, first, withPrefix, client, stop.signal);
   log.defer();
-  try {
-    return await peekedResponse({
-      next: () => channel.next(),
-      headers: { "content-type": "application/octet-stream" },
-      empty: () => new AssetHttpError("INTERNAL", "empty block"),
-      cancel: (reason) => {
-        stop.abort(reason);
-        channel.detach();
-      },
-      onEnd: (end) => {
-        ctx.metrics.http("get_block_legacy", end.outcome === "ok" ? 200 : 500, "Internal Server Error");
-        log.end(200, end.bytes, end.outcome, end.error);
-      },
-      active: ctx.active,
-      signal,
-    });
-  } catch (error) {
-    await done;
-    throw error;
+  return peekedResponse({
+    next: async () => {
+      const r = await chunks.next();
+      return r.done ? null : r.value;
+    },
+    headers: { "content-type": "application/octet-stream" },
+    empty: () => new AssetHttpError("INTERNAL", "empty block"),
+    cancel: (reason) => {
+      stop.abort(reason);
+      void chunks.return(undefined).catch(() => {});
+    },
+    onEnd: (end) => {
+      ctx.metrics.http("get_block_legacy", end.outcome === "ok" ? 200 : 500, "Internal Server Error");
+      log.end(200, end.bytes, end.outcome, end.error);
+    },
+    active: ctx.active,
+    signal: client.signal,
+  });
+}
+
+/** The block's bytes, one batch of txs at a time, pulled by the response (so at the client's pace). */
+async function* blockBody(
+  ctx: ServerContext,
+  block: ModelBlock,
+  targets: Target[],
+  first: Map<number, Decision>,
+  withPrefix: boolean,
+  client: { readonly signal: AbortSignal },
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const count = varintBytes(block.txCount);
+  const head = new Uint8Array((withPrefix ? 8 : 0) + block.header.length + count.length + block.coinbase.length);
+  let at = 0;
+  if (withPrefix) {
+    head.set(MAGIC);
+    new DataView(head.buffer).setUint32(4, (block.sizeInBytes + 80 + count.length) >>> 0, true);
+    at = 8;
   }
+  head.set(block.header, at);
+  head.set(count, (at += block.header.length));
+  head.set(block.coinbase, at + count.length);
+  yield head;
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i] as Target;
+    const reader = await open(ctx, t, first.get(i) ?? (await admitted(ctx, t, client, signal)));
+    let firstTx = i === 0;
+    try {
+      for await (const batch of readTxsBatches(asStream(reader), { signal })) {
+        const out: Uint8Array[] = [];
+        for (const tx of batch) {
+          // Subtree 0 may start with the block's coinbase (reference #395): it was sent above.
+          if (!(firstTx && isCoinbase(tx.bytes))) out.push(tx.extended ? toStandardBytes(tx.bytes) : tx.bytes.slice());
+          firstTx = false;
+        }
+        if (out.length > 0) yield Buffer.concat(out);
+      }
+    } finally {
+      reader.close();
+    }
+  }
+}
+
+/**
+ * Admits a subtree reached mid-block. The status line is out, so a full cap cannot be a 503: it
+ * waits the `Retry-After` it was given and asks again, holding no permit, for at most
+ * `asset_semaphore_timeout_ms`; then the transfer is aborted (truncated, never a clean end).
+ */
+async function admitted(
+  ctx: ServerContext,
+  t: Target,
+  client: { readonly signal: AbortSignal },
+  signal: AbortSignal,
+): Promise<Decision> {
+  const deadline = performance.now() + ctx.settings.asset_semaphore_timeout_ms;
+  for (;;) {
+    const d = await admit(ctx, t, client);
+    if (d.kind !== "reject") return d;
+    if (performance.now() + d.retryAfterS * 1000 > deadline) {
+      throw new AssetHttpError("UNAVAILABLE", `no create permit for subtree ${t.hex} of the block in time`);
+    }
+    await Bun.sleep(d.retryAfterS * 1000);
+    signal.throwIfAborted();
+  }
+}
+
+/** The subtree's body (its file, or a build's as it is written) for one decision. */
+async function open(ctx: ServerContext, t: Target, d: Decision): Promise<BuildReader> {
+  switch (d.kind) {
+    case "file":
+      return fileReader(t.dataPath);
+    case "follow":
+      return d.build.open();
+    case "build":
+      return (await startBuild(ctx, t.hash, t.hex, d.subtree, d.permit, d.claim)).open("origin");
+    case "notFound":
+      throw new AssetHttpError("NOT_FOUND", `subtree ${t.hex} of the block not found`);
+    case "reject":
+      throw new AssetHttpError("UNAVAILABLE", `no create permit for subtree ${t.hex} of the block`);
+  }
+}
+
+function fileReader(path: string): BuildReader {
+  const reader = Bun.file(path).slice(8).stream().getReader();
+  return {
+    next: async () => {
+      const r = await reader.read();
+      return r.done ? null : r.value;
+    },
+    close: () => void reader.cancel().catch(() => {}),
+  };
+}
+
+/** A pull-based stream over a reader, for the package's tx splitter. */
+function asStream(reader: BuildReader): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        const chunk = await reader.next();
+        if (chunk === null) c.close();
+        else c.enqueue(chunk);
+      },
+      cancel: () => reader.close(),
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -13,7 +13,7 @@ export function blockLegacyRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.get("/block_legacy/:hash", async (c) => {
     const hash = parseHash(c.req.param("hash"));
     const { block } = await loadBlock(ctx, hash);
-    return legacyBlockResponse(ctx, block, !c.req.query("wire"), c.var.log, c.req.raw.signal);
+    return legacyBlockResponse(ctx, block, !c.req.query("wire"), c.var.log, c.req.raw);
   });
 }
 
@@ -23,6 +23,6 @@ export function restBlockRoute(app: Hono<AppEnv>, ctx: ServerContext): void {
     if (!file.endsWith(".bin")) throw new AssetHttpError("BAD_REQUEST", "expected /rest/block/<hash>.bin");
     const hash = parseHash(file.slice(0, -4));
     const { block } = await loadBlock(ctx, hash);
-    return legacyBlockResponse(ctx, block, true, c.var.log, c.req.raw.signal);
+    return legacyBlockResponse(ctx, block, true, c.var.log, c.req.raw);
   });
 }

@@ -9,6 +9,7 @@ import {
   toExtended,
 } from "../../testing/fixtures.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { waitFor } from "../../testing/wait.ts";
 
 let srv: TestServer;
 let st: SeededSubtree;
@@ -181,8 +182,15 @@ describe("/block/:hash", () => {
 });
 
 describe("legacy block", () => {
+  const dropDataFiles = async () => {
+    for (const st of block.subtrees) await srv.blobs.delete(st.hash, "subtreeData");
+  };
+
   test("built through the ordered writer: byte-for-byte wire block, with and without the prefix", async () => {
+    await dropDataFiles();
     const wire = await bytes(await get(`/block_legacy/${block.hex}?wire=1`));
+    // Build-then-follow: each subtree was built to its subtree_data file, then read from it.
+    for (const st of block.subtrees) expect(await srv.blobs.exists(st.hash, "subtreeData")).toBe(true);
     expect(Buffer.compare(wire, block.wire)).toBe(0);
     const prefixed = await bytes(await get(`/block_legacy/${block.hex}`));
     expect(Buffer.compare(prefixed, Buffer.concat([block.prefix, block.wire]))).toBe(0);
@@ -193,6 +201,7 @@ describe("legacy block", () => {
 
   test("from data files: a coinbase at the start of subtree 0's file is skipped, EF txs are made standard", async () => {
     const s0 = block.subtrees[0]!;
+    await dropDataFiles();
     const file = Buffer.concat([
       block.coinbase,
       toExtended(s0.txs[0]!),
@@ -205,7 +214,19 @@ describe("legacy block", () => {
     expect(Buffer.compare(wire, block.wire)).toBe(0);
   });
 
+  test("a client that reads nothing holds no create permit: the builds finish their files without it", async () => {
+    await dropDataFiles();
+    const res = await get(`/block_legacy/${block.hex}?wire=1`);
+    expect(res.status).toBe(200);
+    // Subtree 0's build was admitted before the status line; it completes at the tx store's pace.
+    await waitFor(() => srv.asset.testing.createInUse === 0, 5000, "create permit released");
+    expect(await srv.blobs.exists(block.subtrees[0]!.hash, "subtreeData")).toBe(true);
+    const wire = await bytes(res);
+    expect(Buffer.compare(wire, block.wire)).toBe(0);
+  });
+
   test("create cap full and a subtree without data → 503 + Retry-After", async () => {
+    await dropDataFiles();
     const release = srv.asset.testing.holdCreatePermits(srv.asset.testing.createAvailable);
     try {
       const res = await get(`/block_legacy/${block.hex}?wire=1`);

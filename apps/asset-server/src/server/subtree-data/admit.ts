@@ -137,7 +137,7 @@ function servableSize(ctx: ServerContext, path: string): number {
 }
 
 /** Which stored form of the subtree a build reads: `subtree`, else `subtreeToCheck`. */
-function subtreeOf(dataPath: string): BlobType | undefined {
+export function subtreeOf(dataPath: string): BlobType | undefined {
   // Teranode's layout: sibling types share the path up to the extension.
   const base = dataPath.slice(0, -".subtreeData".length);
   if (existsSync(`${base}.subtree`)) return "subtree";

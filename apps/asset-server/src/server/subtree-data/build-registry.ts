@@ -1,3 +1,4 @@
+import { checkHeader } from "@subtreekit/stores";
 import { classify } from "../classify.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { SubtreeDataBuild } from "./build.ts";
@@ -148,18 +149,25 @@ export class LocalClaim implements Claim {
   }
 }
 
+const HEADER_BYTES = 8;
+
 /** A file published while a build was being set up: its readers read that file instead. */
-export function publishedFile(path: string, headerBytes = 8): RunningBuild {
+export function publishedFile(path: string): RunningBuild {
   return {
     kind: "followed",
     open() {
-      const reader = Bun.file(path).slice(headerBytes).stream().getReader();
+      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
       return {
         next: async () => {
+          if (!reader) {
+            // Another writer's file: never send one whose header is not subtree data.
+            checkHeader(await Bun.file(path).slice(0, HEADER_BYTES).bytes(), "subtreeData", path);
+            reader = Bun.file(path).slice(HEADER_BYTES).stream().getReader();
+          }
           const r = await reader.read();
           return r.done ? null : r.value;
         },
-        close: () => void reader.cancel().catch(() => {}),
+        close: () => void reader?.cancel().catch(() => {}),
       };
     },
   };

@@ -89,8 +89,9 @@ export async function respond(
           t.subtree = undefined; // e.g. pruned since it was seen: look again next time
           throw error;
         }
-        // Published by another process since `admit` looked: serve it.
-        return respond(ctx, t, { kind: "file", size: -1 }, log, client);
+        // Published by another process since `admit` looked: decide once more (its header is checked).
+        if (again) throw error;
+        return respond(ctx, t, await admit(ctx, t, client), log, client, true);
       }
       log.outcome = "built";
       try {

@@ -67,7 +67,10 @@ export async function startBuild(
       ctx.retry.ended(hex, out.ok && !out.superseded);
       claim.release();
       if (out.ok) ctx.metrics.createdInc(out.superseded ? "file_existed" : "on_demand_created");
-      else ctx.metrics.createdInc(out.reason === "client_gone" ? "client_gone" : "write_failed");
+      else
+        ctx.metrics.createdInc(
+          out.reason === "client_gone" ? "client_gone" : out.reason === "lease_lost" ? "lease_lost" : "write_failed",
+        );
       const fields = {
         hash: hex,
         // How long the create permit was held, and the part of it that was not the build proper.
