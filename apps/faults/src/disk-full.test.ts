@@ -65,7 +65,7 @@ test.skipIf(!mounted.ok)(
     const m = await metricsText(server.url);
     expect(metricSum(m, CREATE_IN_USE)).toBe(0);
     expect(metricSum(m, BUILDS_IN_FLIGHT)).toBe(0);
-    expect(subtreeDataFiles(blobs, big)).toEqual({ final: [], temp: [] });
+    expect(subtreeDataFiles(blobs, big)).toEqual({ final: [], temp: [], dah: [] });
 
     // Existing files are still served, byte-exact and verified.
     expect(await fetchVerified(server.api, small, smallNodes)).toBe(smallNodes.length - 1);

@@ -38,7 +38,7 @@ const SLOW = {
   env: { SUBTREEKIT_TEST_TX_DELAY_MS: "200", asset_subtreeDataStreamingChunkSize: "500" },
 };
 
-test("kill -9 mid-build (tx store slowed by a fake delay): readers see a truncated transfer, no partial final file, temp swept at restart, the next request builds again and a retrying peer succeeds", async () => {
+test("kill -9 mid-build (tx store slowed by a fake delay): readers see a truncated transfer, no partial final file, temp and orphan .dah swept at restart, the next request builds again and a retrying peer succeeds", async () => {
   const port = freePort();
   server = await startServer({ cwd: dir, env: { ...env, ...SLOW.env }, port, cmd: SLOW.cmd });
   const nodes = await fetchNodes(server.api, hash);
@@ -69,14 +69,16 @@ test("kill -9 mid-build (tx store slowed by a fake delay): readers see a truncat
   expect(ra.ok).toBe(false);
   expect(rb.ok).toBe(false);
 
-  // On disk after the crash: the stale temp file, never a partial final file.
+  // On disk after the crash: the stale temp file and the `.dah` written before any data, never a
+  // partial final file.
   const afterCrash = subtreeDataFiles(blobs, hash);
   expect(afterCrash.final).toEqual([]);
   expect(afterCrash.temp.length).toBe(1);
+  expect(afterCrash.dah.length).toBe(1);
 
-  // Restart on the same port: start-up sweeps the stale temp before listening.
+  // Restart on the same port: start-up sweeps the stale temp and the orphan `.dah` before listening.
   server = await startServer({ cwd: dir, env, port });
-  expect(subtreeDataFiles(blobs, hash).temp).toEqual([]);
+  expect(subtreeDataFiles(blobs, hash)).toEqual({ final: [], temp: [], dah: [] });
 
   // Peer A's second attempt (the peer retries the subtree after a failed transfer): a new build.
   const txs = await fetchVerified(server.api, hash, nodes, { retryNetworkErrors: true });
@@ -87,4 +89,6 @@ test("kill -9 mid-build (tx store slowed by a fake delay): readers see a truncat
   const done = subtreeDataFiles(blobs, hash);
   expect(done.final.length).toBe(1);
   expect(done.temp).toEqual([]);
+  // The new build's own retention, beside its published file.
+  expect(done.dah.length).toBe(1);
 }, 60_000);

@@ -48,7 +48,7 @@ test("fake tx store (failure injection) throws on the 5th getTxs mid-build: the 
   expect(metricSum(m, CREATED, { source: "on_demand_created" })).toBe(0);
   expect(metricSum(m, CREATE_IN_USE)).toBe(0);
   expect(metricSum(m, BUILDS_IN_FLIGHT)).toBe(0);
-  expect(subtreeDataFiles(blobs, hash)).toEqual({ final: [], temp: [] });
+  expect(subtreeDataFiles(blobs, hash)).toEqual({ final: [], temp: [], dah: [] });
   // It failed for the reason under test: the injected error is what errored the body stream.
   expect(server.output()).toContain("injected tx store failure on getTxs call 5");
   expect((await fetch(`${server.url}/health`)).status).toBe(200);

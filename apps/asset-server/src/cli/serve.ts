@@ -29,7 +29,7 @@ const SERVER_SQLITE_CACHE_KIB = 8192;
 
 /**
  * `serve`: settings validated (one message for every bad key) → stores opened (a bad URL or an
- * unreachable database fails now, with its cause) → stale temp files swept → listen. SIGTERM /
+ * unreachable database fails now, with its cause) → stale temp and orphan `.dah` files swept → listen. SIGTERM /
  * SIGINT: stop accepting, let streams finish for `asset_shutdown_grace_ms`, abort the rest,
  * release everything, exit 0.
  */
@@ -73,8 +73,11 @@ export async function run(
     flushLogger(logger);
     return 1;
   }
-  // A shared directory holds other replicas' builds in progress: sweep only old temp files there.
-  const swept = await blobs.sweepTempFiles(coordinator ? { olderThanMs: SHARED_SWEEP_AGE_MS } : {});
+  // A shared directory holds other replicas' builds in progress: sweep only old temp files there,
+  // and only old `.dah` files without a blob or a temp of it (a live build always has its temp).
+  const sweep = coordinator ? { olderThanMs: SHARED_SWEEP_AGE_MS } : {};
+  const swept = await blobs.sweepTempFiles(sweep);
+  const sweptDah = await blobs.sweepOrphanDahFiles(sweep);
   const txStore = inject.wrapTxStore ? inject.wrapTxStore(txs) : txs;
   const asset = createAssetServer({ settings, txStore, blobStore: blobs, logger, coordinator });
   const at = parseListen(settings.asset_httpListenAddress);
@@ -92,7 +95,7 @@ export async function run(
     console.error(line);
     return 1;
   }
-  logger.info({ url: running.url, swept, height: asset.height.current }, "asset server listening");
+  logger.info({ url: running.url, swept, sweptDah, height: asset.height.current }, "asset server listening");
   // Supervisors and tests wait for this line: do not leave it in the buffer.
   flushLogger(logger);
 

@@ -102,6 +102,8 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
   }
 
   const swept = await blobStore.sweepTempFiles();
+  // A build killed before publishing also left its `.dah` (written first) with no blob beside it.
+  const sweptDah = await blobStore.sweepOrphanDahFiles();
   const logger = createLogger(settings.logLevel);
   const asset = createAssetServer({ settings, txStore, blobStore, logger });
   let running: RunningServer;
@@ -113,7 +115,7 @@ export async function run(argv: string[], options: { cwd?: string } = {}): Promi
     return cannotListen(err);
   }
   // The same line `serve` logs, so supervisors that wait for it work with `start` too.
-  logger.info({ url: running.url, swept, height: asset.height.current }, "asset server listening");
+  logger.info({ url: running.url, swept, sweptDah, height: asset.height.current }, "asset server listening");
   flushLogger(logger);
   const host = !listen.hostname || listen.hostname === "0.0.0.0" ? "localhost" : listen.hostname;
   const base = `http://${host.includes(":") ? `[${host}]` : host}:${running.port}`;

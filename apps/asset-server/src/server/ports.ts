@@ -34,6 +34,8 @@ export interface BlobStorePort {
   setDAH(hash: Uint8Array, type: BlobType, height: number): Promise<void>;
   pruneExpired(height: number): Promise<unknown>;
   sweepTempFiles(): Promise<unknown>;
+  /** `.dah` files whose blob does not exist (a build killed before publishing); see the stores. */
+  sweepOrphanDahFiles(options?: { olderThanMs?: number }): Promise<unknown>;
 }
 
 export interface TxStorePort {

@@ -30,6 +30,7 @@ const txStore: TxStorePort = {
   close: () => real.close(),
 };
 await blobs.sweepTempFiles();
+await blobs.sweepOrphanDahFiles();
 const asset = createAssetServer({ settings, txStore, blobStore: blobs });
 const listen = parseListenAddress(settings.asset_httpListenAddress);
 await asset.listen({ port: listen?.port ?? 0, hostname: listen?.hostname ?? "127.0.0.1" });

@@ -15,12 +15,16 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Files whose name marks a subtree_data file or its temp (`.<hash>.subtreeData.<random>.tmp`). */
-export function subtreeDataFiles(dir: string, hash: string): { final: string[]; temp: string[] } {
+/**
+ * Files whose name marks a subtree_data file, its temp (`.<hash>.subtreeData.<random>.tmp`) or
+ * its delete-at-height side file (`<hash>.subtreeData.dah`).
+ */
+export function subtreeDataFiles(dir: string, hash: string): { final: string[]; temp: string[]; dah: string[] } {
   const files = listFiles(dir);
   return {
     final: files.filter((f) => f.endsWith(`${hash}.subtreeData`)),
     temp: files.filter((f) => f.includes(`${hash}.subtreeData`) && f.endsWith(".tmp")),
+    dah: files.filter((f) => f.endsWith(`${hash}.subtreeData.dah`)),
   };
 }
 

@@ -7,7 +7,7 @@ import { BLOB_MAGIC, type BlobType, HEADER_BYTES } from "./blob-types.ts";
 import { dahPath, ignoreMissing, readDah, writeDah } from "./dah.ts";
 import { fileRangeStream } from "./file-range-stream.ts";
 import { checkHeader } from "./header.ts";
-import { pruneExpired, sweepBlobTempFiles } from "./maintenance.ts";
+import { pruneExpired, sweepBlobTempFiles, sweepOrphanDahFiles } from "./maintenance.ts";
 
 /** Durability of a published blob; see the atomic file sink. */
 export type FsyncMode = "full" | "data" | "none";
@@ -227,6 +227,15 @@ export class FileBlobStore {
    */
   sweepTempFiles(options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<number> {
     return sweepBlobTempFiles(this.root, options.olderThanMs ?? 0, options.signal);
+  }
+
+  /**
+   * Removes `.dah` files whose blob does not exist (a writer killed before publishing); returns
+   * how many. Call at start-up, after {@link sweepTempFiles} and with the same `olderThanMs`: on a
+   * shared directory a `.dah` is spared while it is young or a temp file of its blob exists.
+   */
+  sweepOrphanDahFiles(options: { olderThanMs?: number; signal?: AbortSignal } = {}): Promise<number> {
+    return sweepOrphanDahFiles(this.root, options.olderThanMs ?? 0, options.signal);
   }
 }
 

@@ -1,6 +1,6 @@
-import { unlink } from "node:fs/promises";
+import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { sweepTempFiles } from "@subtreekit/subtree-stream/bun";
+import { sweepTempFiles, TEMP_FILE_RE } from "@subtreekit/subtree-stream/bun";
 import { dahPath, ignoreMissing, readDah } from "./dah.ts";
 import { blobDirs, fileNames } from "./walk.ts";
 
@@ -40,4 +40,52 @@ export async function sweepBlobTempFiles(root: string, olderThanMs = 0, signal?:
   let swept = 0;
   for await (const dir of blobDirs(root, signal)) swept += await sweepTempFiles(dir, { olderThanMs, signal });
   return swept;
+}
+
+/**
+ * Removes `.dah` files whose blob does not exist and returns how many: a writer records the DAH
+ * before publishing, so one killed mid-build leaves its `.dah` with no blob beside it.
+ * `olderThanMs` > 0 is for a blob directory shared by replicas, where such a `.dah` may be
+ * another replica's live build: see {@link isLiveBuild}.
+ */
+export async function sweepOrphanDahFiles(root: string, olderThanMs = 0, signal?: AbortSignal): Promise<number> {
+  const cutoff = Date.now() - olderThanMs;
+  let swept = 0;
+  for await (const dir of blobDirs(root, signal)) {
+    const names = await fileNames(dir);
+    const present = new Set(names);
+    for (const name of names) {
+      if (!name.endsWith(".dah") || name.startsWith(".")) continue;
+      signal?.throwIfAborted();
+      const blobName = name.slice(0, -".dah".length);
+      if (present.has(blobName)) continue;
+      const file = join(dir, name);
+      if (olderThanMs > 0 && (await isLiveBuild(file, blobName, names, cutoff))) continue;
+      // Published since the listing (a writer committing now): the `.dah` is its retention.
+      if (await isFile(join(dir, blobName))) continue;
+      try {
+        await unlink(file);
+        swept++;
+      } catch (err) {
+        ignoreMissing(err);
+      }
+    }
+  }
+  return swept;
+}
+
+/**
+ * Whether a blob-less `.dah` may belong to a build in progress on another replica. A writer
+ * creates its temp file before the `.dah` and keeps it until the blob is published, so a temp
+ * for the blob means live; a young `.dah` (temp not listed yet, or a build just starting) too.
+ */
+async function isLiveBuild(dahFile: string, blobName: string, names: string[], cutoff: number): Promise<boolean> {
+  if (names.some((n) => n.startsWith(`.${blobName}.`) && TEMP_FILE_RE.test(n))) return true;
+  const st = await stat(dahFile).catch((err) => ignoreMissing(err));
+  return st === undefined || st.mtimeMs > cutoff;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  const st = await stat(path).catch((err) => ignoreMissing(err));
+  return st?.isFile() ?? false;
 }

@@ -5,19 +5,21 @@ import { type ModelBlock, parseModelBlock } from "../block-model.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
+import { countRoute } from "./count-route.ts";
 
-/** Model block bytes (magic stripped), or 404. */
+/**
+ * Model block bytes (magic stripped), or 404. Counts nothing: each route that loads a block
+ * counts itself once, under its own name (a legacy request is `get_block_legacy`, not `get_block`).
+ */
 export async function loadBlock(
   ctx: ServerContext,
   hash: Uint8Array,
 ): Promise<{ bytes: Uint8Array; block: ModelBlock }> {
   if (!(await ctx.blobs.exists(hash, "block"))) {
-    ctx.metrics.http("get_block", 404, "Not Found");
     throw new AssetHttpError("NOT_FOUND", `block ${toDisplayHex(hash)} not found`);
   }
   const bytes = await ctx.blobs.get(hash, "block");
   if (!bytes) throw new AssetHttpError("NOT_FOUND", `block ${toDisplayHex(hash)} not found`);
-  ctx.metrics.http("get_block", 200, "200");
   return { bytes, block: parseModelBlock(bytes) };
 }
 
@@ -35,43 +37,53 @@ function headerJson(h: Uint8Array) {
 
 /** `/block/:hash` (model bytes), `/hex`, `/json`, `/subtrees/json?offset&limit`. */
 export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
-  app.get("/block/:hash", async (c) => {
-    const { bytes } = await loadBlock(ctx, parseHash(c.req.param("hash")));
-    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });
-  });
-  app.get("/block/:hash/hex", async (c) => {
-    const { bytes } = await loadBlock(ctx, parseHash(c.req.param("hash")));
-    return c.text(toHex(bytes));
-  });
-  app.get("/block/:hash/json", async (c) => {
-    const hash = parseHash(c.req.param("hash"));
-    const { block } = await loadBlock(ctx, hash);
-    return c.json({
-      header: headerJson(block.header),
-      hash: toDisplayHex(hash),
-      coinbase_tx: toHex(block.coinbase),
-      transaction_count: block.txCount,
-      size_in_bytes: block.sizeInBytes,
-      subtrees: block.subtrees.map(toDisplayHex),
-      height: block.height,
-    });
-  });
-  app.get("/block/:hash/subtrees/json", async (c) => {
-    const hash = parseHash(c.req.param("hash"));
-    const { offset, limit } = parsePage(c.req.query());
-    const { block } = await loadBlock(ctx, hash);
-    const rows = [];
-    for (let i = offset; i < Math.min(block.subtrees.length, offset + limit); i++) {
-      const st = block.subtrees[i]!;
-      const row: Record<string, unknown> = { index: i, hash: toDisplayHex(st) };
-      for (const type of ["subtree", "subtreeToCheck"] as const) {
-        if (!(await ctx.blobs.exists(st, type))) continue;
-        const head = await readSubtreeFileHead(ctx.blobs.path(st, type)).catch(() => undefined);
-        if (head) Object.assign(row, { txCount: head.count, fee: Number(head.fees), size: Number(head.sizeInBytes) });
-        break;
+  app.get("/block/:hash", (c) =>
+    countRoute(ctx, "get_block", c.var.log, async () => {
+      const { bytes } = await loadBlock(ctx, parseHash(c.req.param("hash")));
+      return new Response(bytes as Uint8Array<ArrayBuffer>, {
+        headers: { "content-type": "application/octet-stream" },
+      });
+    }),
+  );
+  app.get("/block/:hash/hex", (c) =>
+    countRoute(ctx, "get_block", c.var.log, async () => {
+      const { bytes } = await loadBlock(ctx, parseHash(c.req.param("hash")));
+      return c.text(toHex(bytes));
+    }),
+  );
+  app.get("/block/:hash/json", (c) =>
+    countRoute(ctx, "get_block", c.var.log, async () => {
+      const hash = parseHash(c.req.param("hash"));
+      const { block } = await loadBlock(ctx, hash);
+      return c.json({
+        header: headerJson(block.header),
+        hash: toDisplayHex(hash),
+        coinbase_tx: toHex(block.coinbase),
+        transaction_count: block.txCount,
+        size_in_bytes: block.sizeInBytes,
+        subtrees: block.subtrees.map(toDisplayHex),
+        height: block.height,
+      });
+    }),
+  );
+  app.get("/block/:hash/subtrees/json", (c) =>
+    countRoute(ctx, "get_block", c.var.log, async () => {
+      const hash = parseHash(c.req.param("hash"));
+      const { offset, limit } = parsePage(c.req.query());
+      const { block } = await loadBlock(ctx, hash);
+      const rows = [];
+      for (let i = offset; i < Math.min(block.subtrees.length, offset + limit); i++) {
+        const st = block.subtrees[i]!;
+        const row: Record<string, unknown> = { index: i, hash: toDisplayHex(st) };
+        for (const type of ["subtree", "subtreeToCheck"] as const) {
+          if (!(await ctx.blobs.exists(st, type))) continue;
+          const head = await readSubtreeFileHead(ctx.blobs.path(st, type)).catch(() => undefined);
+          if (head) Object.assign(row, { txCount: head.count, fee: Number(head.fees), size: Number(head.sizeInBytes) });
+          break;
+        }
+        rows.push(row);
       }
-      rows.push(row);
-    }
-    return c.json({ data: rows, pagination: { offset, limit, totalRecords: block.subtrees.length } });
-  });
+      return c.json({ data: rows, pagination: { offset, limit, totalRecords: block.subtrees.length } });
+    }),
+  );
 }
