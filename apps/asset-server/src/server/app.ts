@@ -17,8 +17,8 @@ import { txRoutes } from "./routes/tx.ts";
  * handler that renders every failure as JSON `{"message"}`.
  */
 export function createApp(ctx: ServerContext): Hono<AppEnv> {
-  // RegExpRouter directly: hono's default SmartRouter showed as 24% of a rejected request's
-  // CPU in a 503-storm profile; our routes are all plain params, which RegExpRouter supports.
+  // RegExpRouter directly: hono's default SmartRouter showed in a 503-storm profile
+  // (docs/rejection-cost.md); our routes are all plain params, which RegExpRouter supports.
   const app = new Hono<AppEnv>({ router: new RegExpRouter() });
   app.use(async (c, next) => {
     const log = new RequestLog(ctx.logger, c.req.method, c.req.path);

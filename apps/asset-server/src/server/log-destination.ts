@@ -2,13 +2,13 @@ import { writeSync } from "node:fs";
 
 /**
  * A pino destination that batches lines into one `write(2)` per 64 KiB or per 100 ms. pino's own
- * async destination measured ~17% of a rejected request's CPU in `Buffer.byteLength` under a 503
- * storm; this one counts string length (a flush threshold needs no exact byte count) and writes
+ * async destination spent a large share of a rejected request's CPU in `Buffer.byteLength` under
+ * a 503 storm (docs/rejection-cost.md); this one counts string length (a flush threshold needs no exact byte count) and writes
  * synchronously, so nothing is pending at exit once `flush()` ran.
  */
 export class BatchedStdout {
   // One string grown by `+=`: the engine keeps it as a rope until the write flattens it once,
-  // cheaper than an array joined at flush (join + string→bytes was ~25% of a logged 503's CPU).
+  // cheaper than an array joined at flush (join + string→bytes showed in a logged 503's profile).
   #text = "";
   #timer: ReturnType<typeof setTimeout> | undefined;
 

@@ -17,8 +17,9 @@ export interface LineSink {
   write(line: string): void;
 }
 
-/** Loggers made by `createLogger`, whose line shape is known: request lines may skip pino. */
-const ours = new WeakMap<Logger, LineSink>();
+/** Marks a logger made by `createLogger` (its line shape is known: request lines may skip pino) with its sink. */
+const LINE_SINK = Symbol("subtreekit.lineSink");
+type OurLogger = Logger & { [LINE_SINK]?: LineSink };
 
 export function createLogger(level: string, sink: LineSink = destination): Logger {
   const logger = pino(
@@ -27,19 +28,19 @@ export function createLogger(level: string, sink: LineSink = destination): Logge
     { level, base: { service: SERVICE } },
     sink,
   );
-  ours.set(logger, sink);
+  (logger as OurLogger)[LINE_SINK] = sink;
   return logger;
 }
 
 /**
  * Writes one pre-serialised request line (the fields between the braces, no `time`/`level`;
  * the caller checked the level) for a logger made by `createLogger`, exactly as pino would print it, or returns false (any
- * other logger: the caller logs through pino). pino's `info(obj)` cost ~20% of a rejected
- * request in a 503-storm profile (object walk, and a diagnostics-channel trace on every line
+ * other logger: the caller logs through pino). pino's `info(obj)` was a large share of a rejected
+ * request in a 503-storm profile (docs/rejection-cost.md) (object walk, and a diagnostics-channel trace on every line
  * under Bun, whose `hasSubscribers` is never `false`).
  */
 export function writeRequestLine(logger: Logger, level: 30 | 40, fields: string): boolean {
-  const sink = ours.get(logger);
+  const sink = (logger as OurLogger)[LINE_SINK];
   if (!sink) return false;
   sink.write(`{"level":${level},"time":${Date.now()},"service":"${SERVICE}",${fields},"msg":"request"}\n`);
   return true;

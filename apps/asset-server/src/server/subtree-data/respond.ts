@@ -150,7 +150,7 @@ function fileResponse(ctx: ServerContext, hash: Uint8Array, known: number, log: 
 }
 
 /** A build's body to one client; `done` runs once when this reader is finished, however it ends. */
-function streamBody(
+async function streamBody(
   ctx: ServerContext,
   reader: BuildReader,
   log: RequestLog,
@@ -165,8 +165,8 @@ function streamBody(
     reader.close();
     done();
   };
-  log.defer();
-  return peekedResponse({
+  // Deferred only once the status line is certain: a failure before it is logged by the route.
+  const res = await peekedResponse({
     next: () => reader.next(),
     headers: OCTET,
     empty: () => new AssetHttpError("NOT_FOUND", "subtree has no transactions to serve"),
@@ -181,6 +181,8 @@ function streamBody(
     active: ctx.active,
     signal,
   });
+  log.defer();
+  return res;
 }
 
 /** The writer stops at the first chunk with a gap; a build that failed before its first byte says how many txs are missing. */

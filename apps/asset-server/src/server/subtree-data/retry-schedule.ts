@@ -51,8 +51,8 @@ interface Waiting {
 /**
  * The `Retry-After` of a 503 at full create cap: when this server expects a permit to be free for
  * that subtree, instead of a constant. Why: with `Retry-After: 1` every rejected peer came back
- * each second, and in the storm benchmark the peers of rarely wanted subtrees spent all 6 attempts
- * (~6 s) while the distinct subtrees waiting took ~15 s to get through the cap, so they failed.
+ * each second, and under a storm the peers of rarely wanted subtrees spent all their attempts before
+ * the distinct subtrees waiting got through the cap, so they failed (docs/storm.md).
  *
  * Rejected subtrees form a virtual line, in the order they were first rejected. A subtree's
  * moment is when the first running build is expected to end, plus one permit interval per subtree
@@ -75,7 +75,7 @@ interface Waiting {
  * Until a build has finished, that extrapolation (or else the age of the longest-running build)
  * stands in for the average, never less than `minS`: in the first second of a storm the builds are
  * only milliseconds old, and an estimate from their age alone sent every peer back after 1 s to
- * meet a full cap again (the storm at Zipf s = 2: 64–105 503s for 36–63 rejected peers). When a subtree's
+ * meet a full cap again. When a subtree's
  * peers come back at its moment and still meet a full cap, the estimate was short: each such
  * round adds 2 s to the least hint it gets, so the 6 attempts of a peer (5 waits) cover a line
  * that moves slower than estimated.
@@ -186,8 +186,7 @@ export class RetrySchedule implements RetryAfterPolicy {
    * come back now, and equal jitter brings them up to half their hint late, so it is held from
    * the moment until half a hint (+ 250 ms) after it, and no longer. Without this a freed permit
    * went to whoever asked first, and a subtree first in line could be overtaken round after round
-   * until its peers ran out of attempts (the storm: a subtree rejected at 0 s got its build at
-   * 18 s, on its peer's 6th and last attempt). Only as many due subtrees as there are free
+   * until its peers ran out of attempts (docs/storm.md). Only as many due subtrees as there are free
    * permits are served ahead; nothing waits on the server either way, a refused request is
    * answered 503 like at a full cap.
    */
