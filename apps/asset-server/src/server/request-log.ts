@@ -7,7 +7,7 @@ import { writeRequestLine } from "./logger.ts";
  * the bytes actually sent and how the stream ended.
  */
 export class RequestLog {
-  readonly #start = performance.now();
+  readonly #start: number;
   #deferred = false;
   #written = false;
   outcome = "ok";
@@ -15,7 +15,11 @@ export class RequestLog {
     readonly logger: Logger,
     readonly method: string,
     readonly path: string,
-  ) {}
+    /** When the request arrived (`performance.now()`), if before this line was created. */
+    start = performance.now(),
+  ) {
+    this.#start = start;
+  }
 
   /** A streamed response: the line is written by `end()`. */
   defer(): void {

@@ -2,9 +2,9 @@ import type { Hono } from "hono";
 import { classify } from "../classify.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { errorResponse, STATUS_TEXT } from "../errors.ts";
-import { RequestLog } from "../request-log.ts";
-import { admit, targetOf } from "../subtree-data/admit.ts";
-import { respond } from "../subtree-data/respond.ts";
+import { logRequest, RequestLog } from "../request-log.ts";
+import { admit, type Decision, type Target, targetOf } from "../subtree-data/admit.ts";
+import { REJECT_BYTES, rejectResponse, respond } from "../subtree-data/respond.ts";
 
 /** `GET /subtree_data/:hash` in the app (e.g. `app.request` in tests); `Bun.serve` routes it natively. */
 export function subtreeDataRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
@@ -19,31 +19,49 @@ export function subtreeDataRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
  */
 export function subtreeDataHandler(
   ctx: ServerContext,
-): (req: Request, raw: string | undefined, log?: RequestLog) => Promise<Response> {
+): (req: Request, raw: string | undefined, log?: RequestLog) => Response | Promise<Response> {
   const routePath = `${ctx.settings.asset_apiPrefix.replace(/\/+$/, "")}/subtree_data/`;
   const retryAfterS = ctx.settings.asset_subtree_data_retry_after_s;
-  return async (req, raw, log = new RequestLog(ctx.logger, req.method, routePath + (raw ?? ""))) => {
+  const failed = (error: unknown, log: RequestLog): Response => {
+    const e = classify(error, retryAfterS);
+    ctx.metrics.http("get_subtree_data", e.status, STATUS_TEXT[e.status] ?? String(e.status));
+    if (e.status >= 500 && e.status !== 503) ctx.logger.warn({ err: e.message, path: log.path }, "request failed");
+    const res = errorResponse(e);
+    const len = res.headers.get("content-length");
+    log.end(e.status, len === null ? undefined : Number(len), log.outcome === "rejected" ? "rejected" : "error");
+    return res;
+  };
+  const answered = (res: Response, log: RequestLog): Response => {
+    if (!log.deferred) {
+      ctx.metrics.http("get_subtree_data", res.status, STATUS_TEXT[res.status] ?? String(res.status));
+      const len = res.headers.get("content-length");
+      log.end(res.status, len === null ? undefined : Number(len));
+    }
+    return res;
+  };
+  return (req, raw, given) => {
+    const start = performance.now();
     try {
       const t = targetOf(ctx, raw);
       // `req` as the signal holder: Bun creates `req.signal` on first read, which a 503 never needs.
-      const res = await respond(ctx, t, await admit(ctx, t, req), log, req);
-      if (!log.deferred) {
-        ctx.metrics.http("get_subtree_data", res.status, STATUS_TEXT[res.status] ?? String(res.status));
-        const len = res.headers.get("content-length");
-        log.end(res.status, len === null ? undefined : Number(len));
+      const d = admit(ctx, t, req);
+      // The 503 of a full cap is answered without an await or a log object: it is most of a storm.
+      if (!(d instanceof Promise) && d.kind === "reject" && d.why === "capacity") {
+        ctx.metrics.http("get_subtree_data", 503, "Service Unavailable");
+        if (given) given.end(503, REJECT_BYTES, "rejected");
+        else logRequest(ctx.logger, req.method, routePath + raw, 503, REJECT_BYTES, start, "rejected");
+        return rejectResponse(ctx, t.hex, d.retryAfterS);
       }
-      return res;
+      return decided(t, d, given ?? new RequestLog(ctx.logger, req.method, routePath + raw, start), req);
     } catch (error) {
-      const e = classify(error, retryAfterS);
-      ctx.metrics.http("get_subtree_data", e.status, STATUS_TEXT[e.status] ?? String(e.status));
-      if (e.status >= 500 && e.status !== 503) ctx.logger.warn({ err: e.message, path: log.path }, "request failed");
-      const res = errorResponse(e);
-      log.end(
-        e.status,
-        Number(res.headers.get("content-length") ?? 0) || undefined,
-        log.outcome === "rejected" ? "rejected" : "error",
-      );
-      return res;
+      return failed(error, given ?? new RequestLog(ctx.logger, req.method, routePath + (raw ?? ""), start));
     }
   };
+  async function decided(t: Target, d: Decision | Promise<Decision>, log: RequestLog, req: Request): Promise<Response> {
+    try {
+      return answered(await respond(ctx, t, await d, log, req), log);
+    } catch (error) {
+      return failed(error, log);
+    }
+  }
 }

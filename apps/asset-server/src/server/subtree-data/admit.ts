@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from "node:fs";
 import type { Permit } from "@subtreekit/semaphore";
 import { checkHeader } from "@subtreekit/stores";
 import { fromDisplayHex } from "@subtreekit/subtree-stream";
@@ -18,6 +18,7 @@ export interface Target {
 }
 
 const HEX_64 = /^[0-9a-fA-F]{64}$/;
+const LOWER_HEX_64 = /^[0-9a-f]{64}$/;
 const MAX_TARGETS = 10_000;
 
 /**
@@ -27,10 +28,10 @@ const MAX_TARGETS = 10_000;
  * subtree_data file exists is looked at on every request.
  */
 export function targetOf(ctx: ServerContext, raw: string | undefined): Target {
-  if (raw === undefined || !HEX_64.test(raw)) {
-    throw new AssetHttpError("BAD_REQUEST", "invalid hash: must be exactly 64 hex characters");
-  }
-  const hex = raw.toLowerCase();
+  let hex: string;
+  if (raw !== undefined && LOWER_HEX_64.test(raw)) hex = raw;
+  else if (raw !== undefined && HEX_64.test(raw)) hex = raw.toLowerCase();
+  else throw new AssetHttpError("BAD_REQUEST", "invalid hash: must be exactly 64 hex characters");
   let t = ctx.targets.get(hex);
   if (!t) {
     const hash = fromDisplayHex(hex);
@@ -53,42 +54,68 @@ export type Decision =
  * The admission decision, in DESIGN.md's order: existing file → 404 without a subtree → follow a
  * build in flight (here or on another replica) → a create permit, taken without waiting (none →
  * 503 at once) → build. It holds no state: builds live in `ctx.builds`, the `Retry-After` and a
- * brief deferral of a free permit come from `ctx.retry`. Sync file checks on purpose: this runs
- * for every rejected request of a storm, where a thread-pool round trip per stat is the cost.
+ * brief deferral of a free permit come from `ctx.retry`. Synchronous up to the first question
+ * that needs I/O (a registry across replicas, a claim), with sync file checks: this runs for every
+ * rejected request of a storm, where each await or thread-pool round trip is a share of the cost.
  */
-export async function admit(
+export function admit(
   ctx: ServerContext,
   t: Target,
   client: { readonly signal: AbortSignal },
-): Promise<Decision> {
-  const { hash, hex, dataPath } = t;
+): Decision | Promise<Decision> {
   if (ctx.closing)
     return { kind: "reject", retryAfterS: ctx.settings.asset_subtree_data_retry_after_s, why: "shutdown" };
-  const size = servableSize(ctx, dataPath);
+  const size = servableSize(ctx, t.dataPath);
   if (size >= 0) return { kind: "file", size };
-  const subtree = (t.subtree ??= subtreeOf(dataPath));
-  if (subtree === undefined) return { kind: "notFound" };
-  const running = await ctx.builds.find(hash, hex);
+  const subtree = (t.subtree ??= subtreeOf(t.dataPath));
+  if (subtree === undefined) return NOT_FOUND;
+  const running = ctx.builds.find(t.hash, t.hex);
+  if (running instanceof Promise) return running.then((r) => afterFind(ctx, t, subtree, client, r, true));
+  return afterFind(ctx, t, subtree, client, running, false);
+}
+
+const NOT_FOUND: Decision = { kind: "notFound" };
+
+function afterFind(
+  ctx: ServerContext,
+  t: Target,
+  subtree: BlobType,
+  client: { readonly signal: AbortSignal },
+  running: RunningBuild | undefined,
+  awaited: boolean,
+): Decision | Promise<Decision> {
   if (running) return { kind: "follow", build: running };
-  const permit = ctx.retry.mayStart(hex, ctx.createSem.available) ? ctx.createSem.tryAcquire() : undefined;
-  if (!permit) {
-    // A registry that looks across replicas answers `find` asynchronously: a build claimed
-    // meanwhile is followed, not rejected (with one process this is the same map lookup).
-    const claimed = await ctx.builds.find(hash, hex);
-    if (claimed) return { kind: "follow", build: claimed };
-    return { kind: "reject", retryAfterS: ctx.retry.retryAfterS(hex), why: "capacity" };
-  }
-  let claim: Claim | RunningBuild;
+  const permit = ctx.retry.mayStart(t.hex, ctx.createSem.available) ? ctx.createSem.tryAcquire() : undefined;
+  if (permit) return claim(ctx, t, subtree, permit, client);
+  if (!awaited) return reject(ctx, t);
+  // `find` was asked across replicas (an await): a build claimed meanwhile is followed, not rejected.
+  return Promise.resolve(ctx.builds.find(t.hash, t.hex)).then((claimed) =>
+    claimed ? { kind: "follow", build: claimed } : reject(ctx, t),
+  );
+}
+
+function reject(ctx: ServerContext, t: Target): Decision {
+  return { kind: "reject", retryAfterS: ctx.retry.retryAfterS(t.hex), why: "capacity" };
+}
+
+async function claim(
+  ctx: ServerContext,
+  t: Target,
+  subtree: BlobType,
+  permit: Permit,
+  client: { readonly signal: AbortSignal },
+): Promise<Decision> {
+  let claimed: Claim | RunningBuild;
   try {
-    claim = await ctx.builds.claim(hash, hex, client.signal);
+    claimed = await ctx.builds.claim(t.hash, t.hex, client.signal);
   } catch (error) {
     permit.release();
     throw error;
   }
-  if (isClaim(claim)) return { kind: "build", permit, claim, subtree };
+  if (isClaim(claimed)) return { kind: "build", permit, claim: claimed, subtree };
   // Claimed meanwhile (another replica): following it needs no create permit.
   permit.release();
-  return { kind: "follow", build: claim };
+  return { kind: "follow", build: claimed };
 }
 
 /**
@@ -97,17 +124,19 @@ export async function admit(
  * or, with no subtree to rebuild it from, a 500 that names it.
  */
 function servableSize(ctx: ServerContext, path: string): number {
-  const size = statSync(path, { throwIfNoEntry: false })?.size;
-  if (size === undefined) return -1;
+  // `existsSync` first: it is the whole cost of a miss (every rejection) and the cheapest stat.
+  if (!existsSync(path)) return -1;
   const head = new Uint8Array(8);
   let fd: number;
   let got: number;
+  let size: number;
   try {
     fd = openSync(path, "r");
   } catch {
-    return -1; // pruned since the stat
+    return -1; // pruned since
   }
   try {
+    size = fstatSync(fd).size;
     got = readSync(fd, head, 0, 8, 0);
   } finally {
     closeSync(fd);

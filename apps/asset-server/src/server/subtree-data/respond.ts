@@ -14,7 +14,7 @@ import { startBuild } from "./start-build.ts";
 const HEADER_BYTES = 8;
 const OCTET = { "content-type": "application/octet-stream" } as const;
 /** The 503 body's length: its message is fixed but for the 64-char hash (ASCII). */
-const REJECT_BYTES = rejectBody("0".repeat(64)).length;
+export const REJECT_BYTES = rejectBody("0".repeat(64)).length;
 
 function rejectBody(hex: string): string {
   return `{"message":"on-demand subtree data creation at capacity for ${hex}; retry later"}`;
