@@ -1,32 +1,15 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { seedBlock, seedSubtree } from "../../testing/fixtures.ts";
 import { rawGet } from "../../testing/raw-http.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { dataFiles, idle, metric } from "../../testing/server-state.ts";
 import { slowTxStore } from "../../testing/slow-tx-store.ts";
-import { waitFor } from "../../testing/wait.ts";
 
 let srv: TestServer | undefined;
 afterEach(async () => {
   await srv?.close();
   srv = undefined;
 });
-
-const leftovers = (s: TestServer, hash: Uint8Array) =>
-  readdirSync(dirname(s.blobs.path(hash, "subtreeData"))).filter((f) => f.includes("subtreeData"));
-
-/** Permits, builds and followers all back to zero. */
-async function idle(s: TestServer) {
-  const t = s.asset.testing;
-  await waitFor(() => t.createInUse === 0 && t.readerInUse === 0 && t.buildsInFlight === 0, 5000, "permits released");
-}
-
-const metric = async (s: TestServer, needle: string) => {
-  const text = await (await fetch(`${s.url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(needle));
-  return line ? Number(line.split(" ").pop()) : 0;
-};
 
 describe("shared builds (followers)", () => {
   test("50 concurrent requests, cap 1: exactly one build, identical bytes, zero 503s", async () => {
@@ -90,7 +73,7 @@ describe("permit accounting and cleanup on failure", () => {
     expect(srv.asset.testing.createInUse).toBe(1);
     ac.abort();
     await idle(srv);
-    expect(leftovers(srv, st.hash)).toEqual([]);
+    expect(dataFiles(srv, st.hash)).toEqual([]);
     expect(
       await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="client_gone"}'),
     ).toBe(1);
@@ -124,7 +107,7 @@ describe("permit accounting and cleanup on failure", () => {
     expect(raw.body.length).toBeLessThan(st.data.length);
     expect(raw.terminated).toBe(false);
     await idle(srv);
-    expect(leftovers(srv, st.hash)).toEqual([]);
+    expect(dataFiles(srv, st.hash)).toEqual([]);
     expect(
       await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="write_failed"}'),
     ).toBe(1);
@@ -150,7 +133,7 @@ describe("permit accounting and cleanup on failure", () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
     expect(srv.asset.testing.createInUse).toBe(0);
     expect(srv.asset.testing.buildsInFlight).toBe(0);
-    expect(leftovers(srv, st.hash)).toEqual([]);
+    expect(dataFiles(srv, st.hash)).toEqual([]);
     let failed = false;
     try {
       for (;;) if ((await reader.read()).done) break;

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import { FileBlobStore } from "@subtreekit/stores";
 import { seedSubtree } from "../../testing/fixtures.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { dataFiles, idle, metric } from "../../testing/server-state.ts";
 import { slowTxStore } from "../../testing/slow-tx-store.ts";
 import { waitFor } from "../../testing/wait.ts";
 
@@ -18,21 +19,6 @@ afterEach(async () => {
   await srv?.close();
   srv = undefined;
 });
-
-/** Every file of the subtree's data in its directory: final, `.dah`, temp files. */
-const dataFiles = (s: TestServer, hash: Uint8Array) =>
-  readdirSync(dirname(s.blobs.path(hash, "subtreeData"))).filter((f) => f.includes("subtreeData"));
-
-async function idle(s: TestServer) {
-  const t = s.asset.testing;
-  await waitFor(() => t.createInUse === 0 && t.readerInUse === 0 && t.buildsInFlight === 0, 5000, "permits released");
-}
-
-const metric = async (s: TestServer, needle: string) => {
-  const text = await (await fetch(`${s.url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(needle));
-  return line ? Number(line.split(" ").pop()) : 0;
-};
 
 /** Reads a response body to its end; a body that errors rejects. */
 async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, first: Uint8Array[]): Promise<Uint8Array> {
