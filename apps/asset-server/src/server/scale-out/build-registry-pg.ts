@@ -4,8 +4,8 @@ import type { Logger } from "pino";
 import { AssetHttpError } from "../errors.ts";
 import type { BlobStorePort } from "../ports.ts";
 import type { SubtreeDataBuild } from "../subtree-data/build.ts";
+import { BuildGoneError } from "../subtree-data/build-errors.ts";
 import {
-  BuildGoneError,
   type BuildReader,
   type BuildRegistry,
   type Claim,

@@ -1,3 +1,5 @@
+import { AssetHttpError } from "../errors.ts";
+
 /**
  * Why a build was stopped from outside:
  * - `CLIENT_GONE`: its last reader (request or follower) left and finish-on-disconnect is off.
@@ -19,4 +21,14 @@ export class BuildAbortedError extends Error {
 export class ShutdownError extends Error {
   override name = "ShutdownError" as const;
   readonly code = "SHUTDOWN" as const;
+}
+
+/**
+ * The build a reader followed stopped before it sent this reader a byte and published nothing
+ * (its replica died): the subtree is free to build again, so the request is admitted once more.
+ */
+export class BuildGoneError extends AssetHttpError {
+  constructor(message: string, options: { cause?: unknown; retryAfterS: number }) {
+    super("UNAVAILABLE", message, options);
+  }
 }

@@ -1,6 +1,5 @@
 import { checkHeader } from "@subtreekit/stores";
 import { classify } from "../classify.ts";
-import { AssetHttpError } from "../errors.ts";
 import type { SubtreeDataBuild } from "./build.ts";
 
 /** One reader of a build's body: chunks from its first byte; `null` at a clean end; throws on failure. */
@@ -171,14 +170,4 @@ export function publishedFile(path: string): RunningBuild {
       };
     },
   };
-}
-
-/**
- * The build a reader followed stopped before it sent this reader a byte and published nothing
- * (its replica died): the subtree is free to build again, so the request is admitted once more.
- */
-export class BuildGoneError extends AssetHttpError {
-  constructor(message: string, options: { cause?: unknown; retryAfterS: number }) {
-    super("UNAVAILABLE", message, options);
-  }
 }

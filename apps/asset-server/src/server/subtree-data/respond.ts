@@ -7,7 +7,8 @@ import type { BlobType } from "../ports.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
 import { admit, type Decision, type Target } from "./admit.ts";
-import { BuildGoneError, type BuildReader } from "./build-registry.ts";
+import { BuildGoneError } from "./build-errors.ts";
+import type { BuildReader } from "./build-registry.ts";
 import { countMissingTxs } from "./count-missing.ts";
 import { startBuild } from "./start-build.ts";
 
@@ -32,15 +33,10 @@ export async function respond(
   log: RequestLog,
   /** The request: its `signal` is read only where needed (see the route). */
   client: { readonly signal: AbortSignal },
-  /** Set on the one re-admission after a followed build died before its first byte. */
+  /** Set on the one re-admission after the state changed under the decision (a followed build died before its first byte, or a file was published during a build's setup). */
   again = false,
 ): Promise<Response> {
   const { hash, hex } = t;
-  if (d.kind === "reject" && d.why === "capacity") {
-    log.outcome = "rejected";
-    return rejectResponse(ctx, hex, d.retryAfterS);
-  }
-  const signal = client.signal;
   switch (d.kind) {
     case "notFound":
       throw new AssetHttpError("NOT_FOUND", `subtree ${hex} not found`);
@@ -51,7 +47,7 @@ export async function respond(
       }
       return rejectResponse(ctx, hex, d.retryAfterS);
     case "file": {
-      const permit = await acquireReader(ctx, signal);
+      const permit = await acquireReader(ctx, client.signal);
       try {
         return fileResponse(ctx, hash, d.size, log);
       } finally {
@@ -63,7 +59,7 @@ export async function respond(
       const reader = d.build.open();
       let permit: Permit;
       try {
-        permit = await acquireReader(ctx, signal);
+        permit = await acquireReader(ctx, client.signal);
       } catch (error) {
         reader.close();
         throw error;
@@ -71,8 +67,13 @@ export async function respond(
       ctx.metrics.createdInc(d.build.kind);
       log.outcome = d.build.kind;
       try {
-        return await streamBody(ctx, reader, log, signal, d.build.kind === "followed" ? "follower" : "remote", () =>
-          permit.release(),
+        return await streamBody(
+          ctx,
+          reader,
+          log,
+          client.signal,
+          d.build.kind === "followed" ? "follower" : "remote",
+          () => permit.release(),
         );
       } catch (error) {
         // Its builder died before this request got a byte: the subtree is free, decide once more.
@@ -95,10 +96,10 @@ export async function respond(
       }
       log.outcome = "built";
       try {
-        return await streamBody(ctx, build.open("origin"), log, signal, "build", () => {});
+        return await streamBody(ctx, build.open("origin"), log, client.signal, "build", () => {});
       } catch (error) {
         await build.done;
-        throw await withMissingCount(ctx, hash, hex, d.subtree, error, signal);
+        throw await withMissingCount(ctx, hash, hex, d.subtree, error, client.signal);
       }
     }
   }
