@@ -13,7 +13,7 @@ import { logRequest } from "../request-log.ts";
 // A real server on a real socket (Bun's native route for subtree_data), create cap 1 held for the
 // whole file (as by a long build), a logger from `createLogger` writing into an array.
 const lines: string[] = [];
-const dir = mkdtempSync(join(tmpdir(), "asset-fast-reject-"));
+const dir = mkdtempSync(join(tmpdir(), "asset-native-route-"));
 let asset: AssetServer;
 let api: string;
 let url: string;
