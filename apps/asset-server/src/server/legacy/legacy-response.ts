@@ -6,7 +6,7 @@ import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
 import { admit, type Decision, subtreeOf, type Target, targetOf } from "../subtree-data/admit.ts";
-import type { BuildReader } from "../subtree-data/build-registry.ts";
+import { type BuildReader, publishedFile } from "../subtree-data/build-registry.ts";
 import { startBuild } from "../subtree-data/start-build.ts";
 
 const MAGIC = Uint8Array.of(0xf9, 0xbe, 0xb4, 0xd9);
@@ -33,21 +33,23 @@ export async function legacyBlockResponse(
     }
     return t;
   });
-  // The first subtree that is not a file is admitted before the status line: a full cap is a 503.
-  const first = new Map<number, Decision>();
+  // The first subtree that is not a file is admitted before the status line (a full cap is a 503)
+  // and its build starts now, writing while the subtrees before it stream.
+  const opened = new Map<number, BuildReader>();
   for (let i = 0; i < targets.length; i++) {
-    const d = await admit(ctx, targets[i] as Target, client);
+    const t = targets[i] as Target;
+    const d = await admit(ctx, t, client);
     if (d.kind === "file") continue;
     if (d.kind === "reject") {
       throw new AssetHttpError("UNAVAILABLE", "on-demand subtree data creation at capacity; retry later", {
         retryAfterS: d.retryAfterS,
       });
     }
-    first.set(i, d);
+    opened.set(i, await open(ctx, t, d));
     break;
   }
   const stop = new AbortController();
-  const chunks = blockBody(ctx, block, targets, first, withPrefix, client, stop.signal);
+  const chunks = blockBody(ctx, block, targets, opened, withPrefix, client, stop.signal);
   log.defer();
   return peekedResponse({
     next: async () => {
@@ -74,7 +76,24 @@ async function* blockBody(
   ctx: ServerContext,
   block: ModelBlock,
   targets: Target[],
-  first: Map<number, Decision>,
+  opened: Map<number, BuildReader>,
+  withPrefix: boolean,
+  client: { readonly signal: AbortSignal },
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* blockBytes(ctx, block, targets, opened, withPrefix, client, signal);
+  } finally {
+    // A reader opened ahead and never reached (the client left first): its build may stop now.
+    for (const reader of opened.values()) reader.close();
+  }
+}
+
+async function* blockBytes(
+  ctx: ServerContext,
+  block: ModelBlock,
+  targets: Target[],
+  opened: Map<number, BuildReader>,
   withPrefix: boolean,
   client: { readonly signal: AbortSignal },
   signal: AbortSignal,
@@ -93,7 +112,8 @@ async function* blockBody(
   yield head;
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i] as Target;
-    const reader = await open(ctx, t, first.get(i) ?? (await admitted(ctx, t, client, signal)));
+    const reader = opened.get(i) ?? (await open(ctx, t, await admitted(ctx, t, client, signal)));
+    opened.delete(i);
     let firstTx = i === 0;
     try {
       for await (const batch of readTxsBatches(asStream(reader), { signal })) {
@@ -142,7 +162,13 @@ async function open(ctx: ServerContext, t: Target, d: Decision): Promise<BuildRe
     case "follow":
       return d.build.open();
     case "build":
-      return (await startBuild(ctx, t.hash, t.hex, d.subtree, d.permit, d.claim)).open("origin");
+      try {
+        return (await startBuild(ctx, t.hash, t.hex, d.subtree, d.permit, d.claim)).open("origin");
+      } catch (error) {
+        // Published by another process since `admit` looked: read that file.
+        if ((error as Error | undefined)?.name === "FileExistsError") return publishedFile(t.dataPath).open();
+        throw error;
+      }
     case "notFound":
       throw new AssetHttpError("NOT_FOUND", `subtree ${t.hex} of the block not found`);
     case "reject":

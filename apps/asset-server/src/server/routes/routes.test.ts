@@ -225,6 +225,26 @@ describe("legacy block", () => {
     expect(Buffer.compare(wire, block.wire)).toBe(0);
   });
 
+  test("a client that leaves before a subtree's build is reached leaves no permit and no claim behind", async () => {
+    await dropDataFiles();
+    // Subtree 0 is a file; subtree 1 is admitted (its build started) before the status line.
+    await srv.blobs.put(block.subtrees[0]!.hash, "subtreeData", block.subtrees[0]!.data);
+    const ac = new AbortController();
+    const res = await fetch(`${srv.api}/block_legacy/${block.hex}?wire=1`, { signal: ac.signal });
+    expect(res.status).toBe(200);
+    ac.abort();
+    await res.body?.cancel().catch(() => {});
+    await waitFor(
+      () => srv.asset.testing.createInUse === 0 && srv.asset.testing.buildsInFlight === 0,
+      5000,
+      "permit and claim released",
+    );
+    // The subtree is free to build again.
+    const again = await get(`/subtree_data/${block.subtrees[1]!.hex}`);
+    expect(again.status).toBe(200);
+    expect(Buffer.compare(await bytes(again), block.subtrees[1]!.data)).toBe(0);
+  });
+
   test("create cap full and a subtree without data → 503 + Retry-After", async () => {
     await dropDataFiles();
     const release = srv.asset.testing.holdCreatePermits(srv.asset.testing.createAvailable);
