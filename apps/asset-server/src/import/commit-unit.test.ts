@@ -2,9 +2,11 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TxRecord } from "@subtreekit/stores";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { sha256d } from "@subtreekit/subtree-stream";
-import { commitUnit, type ImportBlobStore } from "./commit-unit.ts";
+import { BATCH_TXS } from "../tx-batches/bounded-batches.ts";
+import { commitUnit, type ImportBlobStore, type ImportTxStore } from "./commit-unit.ts";
 import { ImportError } from "./import-error.ts";
 import type { ImportUnit } from "./unit.ts";
 
@@ -53,4 +55,43 @@ test("a blob write failing after the txs were stored removes the unit's publishe
   expect(await commitUnit(unit, txStore, real)).toEqual({ blobsWritten: 0, blobsKept: 2 });
   expect(await txStore.count()).toBe(1);
   await txStore.close();
+});
+
+test("fake counting tx store: a unit's txs go in one putTxBatches call, no batch above the bound", async () => {
+  const real = await openBlobStore(`file://${dir}/blobs-batches?fsync=none`);
+  let calls = 0;
+  let largest = 0;
+  let total = 0;
+  const fake: ImportTxStore = {
+    putTxs: async () => {
+      throw new Error("commitUnit should use putTxBatches when the store has it");
+    },
+    putTxBatches: async (batches) => {
+      calls++;
+      for (const b of batches) {
+        largest = Math.max(largest, b.length);
+        total += b.length;
+      }
+    },
+    getTx: async () => undefined,
+    has: async (hs) => hs.map(() => false),
+  };
+  const txs: TxRecord[] = Array.from({ length: 50_000 }, (_, i) => {
+    const tx = new Uint8Array(10);
+    new DataView(tx.buffer).setUint32(0, i);
+    return { hash: sha256d(tx), standard: tx, size: tx.length };
+  });
+  const unit: ImportUnit = {
+    file: "w.bin",
+    files: ["w.bin"],
+    kind: "wire-block",
+    hash: "w",
+    txs,
+    blobs: [],
+    summary: "",
+  };
+  await commitUnit(unit, fake, real);
+  expect(calls).toBe(1);
+  expect(total).toBe(50_000);
+  expect(largest).toBeLessThanOrEqual(BATCH_TXS);
 });

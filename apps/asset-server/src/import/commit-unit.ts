@@ -1,11 +1,14 @@
 import type { TxRecord } from "@subtreekit/stores";
 import { toDisplayHex } from "@subtreekit/subtree-stream";
+import { boundedBatches } from "../tx-batches/bounded-batches.ts";
 import { ImportError } from "./import-error.ts";
 import type { ImportBlobType, ImportUnit } from "./unit.ts";
 
 /** The parts of the stores an import writes through. */
 export interface ImportTxStore {
   putTxs(records: readonly TxRecord[], options?: { signal?: AbortSignal }): Promise<void>;
+  /** Used when present, so a unit's txs reach the store in bounded batches yet one transaction. */
+  putTxBatches?(batches: Iterable<readonly TxRecord[]>, options?: { signal?: AbortSignal }): Promise<void>;
   getTx(hash: Uint8Array, options?: { signal?: AbortSignal }): Promise<{ fee?: bigint; size: number } | undefined>;
   has(hashes: readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<boolean[]>;
 }
@@ -18,7 +21,8 @@ export interface ImportBlobStore {
 }
 
 /**
- * Writes a verified unit: all its txs in one `putTxs` transaction, then each blob atomically
+ * Writes a verified unit: all its txs in one transaction (bounded batches through
+ * `putTxBatches`, or one `putTxs` where a store lacks it), then each blob atomically
  * (temp file + rename). A blob already stored is kept: blobs are named by their hash, so it holds
  * the same nodes. If a blob write fails, the blobs this unit published are deleted again; its
  * txs stay in the tx store — they are content-addressed (keyed by txid), so they are correct
@@ -32,7 +36,9 @@ export async function commitUnit(
 ): Promise<{ blobsWritten: number; blobsKept: number }> {
   signal?.throwIfAborted();
   try {
-    if (unit.txs.length > 0) await txStore.putTxs(unit.txs, { signal });
+    if (unit.txs.length > 0 && txStore.putTxBatches) {
+      await txStore.putTxBatches(boundedBatches(unit.txs), { signal });
+    } else if (unit.txs.length > 0) await txStore.putTxs(unit.txs, { signal });
   } catch (err) {
     throw new ImportError("IO", unit.file, 0, `tx store write failed, nothing stored: ${(err as Error).message}`, {
       cause: err,

@@ -52,7 +52,7 @@ const beside = (file: string, hex: string, exts: string[]) =>
  * Imports files of every kind `vectors/` holds (see the README's Commands). Each input is one
  * unit — a model block together with its subtree and subtree_data files (given, or found beside
  * the block), or one subtree (with its data if given), one data file, one wire block, one tx —
- * built and verified in full before one `putTxs` and atomic blob writes. A bad input is
+ * built and verified in full before one tx store transaction and atomic blob writes. A bad input is
  * reported with file and byte offset and leaves nothing behind; the others still import.
  *
  * @example

@@ -26,6 +26,16 @@ export class Prng {
     for (let i = 0; i < 12; i++) this.u32();
   }
 
+  /** An independent generator in the same state: it draws what this one would draw next. */
+  clone(): Prng {
+    const c = new Prng(0);
+    c.#a = this.#a;
+    c.#b = this.#b;
+    c.#c = this.#c;
+    c.#d = this.#d;
+    return c;
+  }
+
   /** Next 32-bit unsigned integer. */
   u32(): number {
     const t = (((this.#a + this.#b) | 0) + this.#d) | 0;

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TxRecord } from "@subtreekit/stores";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import {
   blockHash,
@@ -13,14 +14,17 @@ import {
   parseModelBlock,
   parseSubtree,
   parseTxExact,
+  sha256,
   sha256d,
   subtreeRootWithCoinbase,
   toDisplayHex,
+  toHex,
   txid,
   varintSize,
 } from "@subtreekit/subtree-stream";
 import { bip34Height } from "../import/bip34.ts";
-import { seed } from "./seed.ts";
+import { BATCH_BYTES, BATCH_TXS } from "../tx-batches/bounded-batches.ts";
+import { type SeedBlobStore, seed } from "./seed.ts";
 import { SeedError } from "./seed-error.ts";
 
 const dirs: string[] = [];
@@ -133,4 +137,118 @@ describe("seed", () => {
     expect(await s.txStore.count()).toBe(100);
     await s.txStore.close();
   });
+
+  test("byte-identical to the whole-subtree implementation: fixed digests of 2 × 10 000 txs, seed 9", async () => {
+    // Digests taken from the implementation that built each subtree in memory before batching.
+    const s = await freshStores();
+    const r = await seed({ ...s, subtrees: 2, txs: 10_000, txBytes: 250, seed: 9 });
+    expect(r.block).toBe("22775cb564a18cf349fdffb13c89fac7a5d04278a5c792f523cefcbeb45ff1c6");
+    const digest = (b: Uint8Array) => toHex(sha256(b));
+    const blockBytes = (await s.blobStore.get(fromDisplayHex(r.block), "block")) as Uint8Array;
+    expect(digest(blockBytes)).toBe("cf7fc596d25e03fd93f01969f50662557cf7fc7ddddf7d439cdfe05bd4f20cfa");
+    const expected = [
+      [
+        "65794be15ca00647bc8bc6fc2f2944e30d1fd67851bd0ac94ce0bf618df0209b",
+        "d3efd54a8cdeec4e32cb654a6c32e184cf7e7d48a524650be57c7e7fcbde374a",
+        "7529f96d8cb9f09018fbbb38df110b350787a70aae829ce14938cae7ad9e1152",
+      ],
+      [
+        "a37b0457452e8c606a6244e873f2998d09f142bf9126743dcb8230fb2c0c1c5d",
+        "301987db5ac6a1e55909de1cb5afd6a449c5d8224c8b6157d10d1acb6e499df4",
+        "cd93a787cff0ecec0f935aa375001bfe80984bbe5269ef0a11dd448fdcd5a6d5",
+      ],
+    ];
+    for (const [i, hex] of r.subtrees.entries()) {
+      const [name, file, txs] = expected[i] as string[];
+      expect(hex).toBe(name as string);
+      const bytes = (await s.blobStore.get(fromDisplayHex(hex), "subtree")) as Uint8Array;
+      expect(digest(bytes)).toBe(file as string);
+      const ids = parseSubtree(bytes)
+        .nodes.map((n) => n.hash)
+        .filter((h) => !isCoinbasePlaceholder(h));
+      const stored = (await s.txStore.getTxs(ids)) as Uint8Array[];
+      expect(digest(Buffer.concat(stored))).toBe(txs as string);
+    }
+    expect(await s.txStore.count()).toBe(20_000);
+    await s.txStore.close();
+  }, 30_000);
+
+  for (const batches of [true, false]) {
+    test(`fake counting tx store (${batches ? "putTxBatches" : "putTxs only"}): a 50 000-tx subtree arrives in batches within the bound`, async () => {
+      const s = await freshStores();
+      let largest = 0;
+      let largestBytes = 0;
+      let txs = 0;
+      let calls = 0;
+      const count = (records: readonly TxRecord[]) => {
+        largest = Math.max(largest, records.length);
+        largestBytes = Math.max(
+          largestBytes,
+          records.reduce((a, r) => a + r.standard.length, 0),
+        );
+        txs += records.length;
+      };
+      const fake = batches
+        ? {
+            putTxs: async () => {
+              throw new Error("seed should use putTxBatches when the store has it");
+            },
+            putTxBatches: async (all: Iterable<readonly TxRecord[]>) => {
+              calls++;
+              for (const b of all) count(b);
+            },
+          }
+        : {
+            putTxs: async (b: readonly TxRecord[]) => {
+              calls++;
+              count(b);
+            },
+          };
+      const r = await seed({ txStore: fake, blobStore: s.blobStore, subtrees: 2, txs: 50_000, txBytes: 250 });
+      expect(txs).toBe(100_000);
+      expect(largest).toBeLessThanOrEqual(BATCH_TXS);
+      expect(largestBytes).toBeLessThanOrEqual(BATCH_BYTES);
+      // One transaction per subtree when the store can take lazy batches.
+      expect(calls).toBe(batches ? 2 : Math.ceil(50_000 / BATCH_TXS) * 2);
+      const st = parseSubtree(
+        (await s.blobStore.get(fromDisplayHex(r.subtrees[1] as string), "subtree")) as Uint8Array,
+      );
+      expect(st.nodes).toHaveLength(50_000);
+      await s.txStore.close();
+    }, 30_000);
+  }
+
+  test("a subtree file that fails part-way publishes nothing of that subtree and no block; its txs stay", async () => {
+    const s = await freshStores();
+    let writers = 0;
+    const failing: SeedBlobStore = {
+      exists: (h, t, o) => s.blobStore.exists(h, t, o),
+      put: (h, t, b, o) => s.blobStore.put(h, t, b, o),
+      createWriter: async (h, t, o) => {
+        const sink = await s.blobStore.createWriter(h, t, o);
+        if (++writers < 2) return sink;
+        let pieces = 0;
+        return {
+          write: (b) => {
+            if (++pieces === 2) throw new Error("disk full");
+            return sink.write(b);
+          },
+          commit: () => sink.commit(),
+          abort: (e) => sink.abort(e),
+        };
+      },
+    };
+    const opts = { subtrees: 3, txs: 20_000, txBytes: 250, seed: 3 };
+    await expect(seed({ ...s, blobStore: failing, ...opts })).rejects.toThrow("disk full");
+    const whole = await seed({ ...(await freshStores()), ...opts });
+    const [first, second] = whole.subtrees.map((h) => fromDisplayHex(h));
+    expect(await s.blobStore.exists(first as Uint8Array, "subtree")).toBe(true);
+    expect(await s.blobStore.exists(second as Uint8Array, "subtree")).toBe(false);
+    expect(await s.blobStore.exists(fromDisplayHex(whole.block), "block")).toBe(false);
+    expect(await s.blobStore.sweepTempFiles()).toBe(0); // the aborted writer removed its temp file
+    expect(await s.txStore.count()).toBe(40_000);
+    // Seeding again completes the block, the same one.
+    expect(await seed({ ...s, ...opts })).toEqual(whole);
+    await s.txStore.close();
+  }, 30_000);
 });

@@ -2,27 +2,27 @@ import type { TxRecord } from "@subtreekit/stores";
 import {
   blockHash,
   blockMerkleRoot,
-  buildSubtree,
-  COINBASE_PLACEHOLDER,
+  MerkleBuilder,
   type ModelBlock,
   meetsTarget,
-  type SubtreeNode,
   serializeModelBlock,
-  serializeSubtree,
-  sha256dInto,
-  subtreeRootWithCoinbase,
   toDisplayHex,
   txid,
   varintSize,
 } from "@subtreekit/subtree-stream";
+import { boundedBatches } from "../tx-batches/bounded-batches.ts";
 import { makeCoinbase } from "./coinbase.ts";
 import { Prng } from "./prng.ts";
 import { SeedError } from "./seed-error.ts";
+import { type SubtreeFileSink, writeSubtreeFile } from "./subtree-file-writer.ts";
+import { leafNode, syntheticLeaves } from "./synthetic-leaves.ts";
 import { SyntheticTxFactory } from "./synthetic-tx.ts";
 
 /** The parts of the tx store `seed` writes through. */
 export interface SeedTxStore {
   putTxs(records: readonly TxRecord[], options?: { signal?: AbortSignal }): Promise<void>;
+  /** Used when present: a subtree's bounded batches then commit as one transaction. */
+  putTxBatches?(batches: Iterable<readonly TxRecord[]>, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 /** The parts of the blob store `seed` writes through. */
@@ -34,6 +34,8 @@ export interface SeedBlobStore {
     bytes: Uint8Array,
     options?: { signal?: AbortSignal },
   ): Promise<void>;
+  /** An atomic writer: a subtree file is written in pieces and published whole, or not at all. */
+  createWriter(hash: Uint8Array, type: "subtree", options?: { signal?: AbortSignal }): Promise<SubtreeFileSink>;
 }
 
 /** Progress after each stored subtree. */
@@ -79,9 +81,15 @@ function positiveInt(name: string, v: number, max: number): void {
  * Stores a synthetic but well-formed block: `subtrees × txs` standard txs of about `txBytes`
  * bytes (real txids), full-form subtrees with real merkle roots, and a model block whose header
  * merkle root is the block merkle root of those subtrees with the real coinbase substituted for
- * the placeholder. Deterministic for a given seed. Txs go in one `putTxs` per subtree, so memory
- * is one subtree's txs (40 × 20000 × 2000 B seeds in chunks of 40 MB). Blobs already present
- * (same seed stored before) are kept.
+ * the placeholder. Deterministic for a given seed. Blobs already present (same seed stored
+ * before) are kept.
+ *
+ * Memory does not grow with the subtree: its txs are made one at a time and handed to the tx
+ * store in bounded batches (one `putTxBatches` transaction per subtree when the store has it,
+ * else one `putTxs` per batch), the roots are computed as they pass, and the subtree file is
+ * then written in pieces from a replay of the same PRNG state. A seed stopped part-way leaves
+ * stored txs (keyed by txid, harmless) and only subtree files whose txs are all stored; the
+ * block is written last, so a visible block is complete.
  *
  * @example
  * const { block, subtrees } = await seed({ txStore, blobStore, subtrees: 4, txs: 1000, txBytes: 250 });
@@ -102,42 +110,51 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const coinbaseTx = makeCoinbase(height, prng);
   const coinbaseId = txid(coinbaseTx);
   const factory = new SyntheticTxFactory(prng, txBytes);
+  const coinbase: TxRecord = { hash: coinbaseId, standard: coinbaseTx, fee: 0, size: coinbaseTx.length };
   const roots: Uint8Array[] = [];
   const hashes: Uint8Array[] = [];
   let sizeInBytes = 0;
   let txsDone = 0;
   for (let s = 0; s < n; s++) {
     signal?.throwIfAborted();
-    const nodes: SubtreeNode[] = new Array(m);
-    const records: TxRecord[] = [];
-    if (s === 0) records.push({ hash: coinbaseId, standard: coinbaseTx, fee: 0, size: coinbaseTx.length });
-    for (let i = 0; i < m; i++) {
-      if (s === 0 && i === 0) {
-        nodes[0] = { hash: COINBASE_PLACEHOLDER, fee: 0, size: 0 };
-        continue;
+    const first = s === 0;
+    const replay = factory.fork();
+    const tree = new MerkleBuilder();
+    // Subtree 0's root in the block merkle tree has the real coinbase at node 0.
+    const blockTree = first ? new MerkleBuilder() : tree;
+    let subtreeBytes = 0;
+    let records = 0;
+    function* subtreeRecords(): Generator<TxRecord> {
+      if (first) {
+        records++;
+        yield coinbase;
       }
-      const tx = factory.next();
-      const hash = sha256dInto(tx, new Uint8Array(32));
-      records.push({ hash, standard: tx, fee: 0, size: tx.length });
-      nodes[i] = { hash, fee: 0, size: tx.length };
-      sizeInBytes += tx.length;
+      for (const leaf of syntheticLeaves(factory, m, first)) {
+        tree.push(leaf.hash);
+        if (first) blockTree.push(leaf.tx ? leaf.hash : coinbaseId);
+        if (!leaf.tx) continue;
+        subtreeBytes += leaf.tx.length;
+        records++;
+        yield { hash: leaf.hash, standard: leaf.tx, fee: 0, size: leaf.tx.length };
+      }
     }
-    await txStore.putTxs(records, { signal });
-    const subtree = buildSubtree(nodes);
-    const root = subtree.storedRoot;
+    const batches = boundedBatches(subtreeRecords());
+    if (txStore.putTxBatches) await txStore.putTxBatches(batches, { signal });
+    else for (const batch of batches) await txStore.putTxs(batch, { signal });
+    // The roots are only right if the store pulled every batch, as its contract says.
+    if (tree.length !== m) throw new Error(`tx store took ${tree.length} of ${m} txs of subtree ${s} and returned`);
+    const root = tree.root();
     if (!(await blobStore.exists(root, "subtree", { signal }))) {
-      await blobStore.put(root, "subtree", serializeSubtree(subtree, { magic: null }), { signal });
+      const head = { root, fees: 0, sizeInBytes: subtreeBytes, count: m };
+      const nodes = (function* () {
+        for (const leaf of syntheticLeaves(replay, m, first)) yield leafNode(leaf);
+      })();
+      await writeSubtreeFile(await blobStore.createWriter(root, "subtree", { signal }), head, nodes, signal);
     }
     hashes.push(root);
-    roots.push(
-      s === 0
-        ? subtreeRootWithCoinbase(
-            nodes.map((x) => x.hash),
-            coinbaseId,
-          )
-        : root,
-    );
-    txsDone += records.length;
+    roots.push(blockTree.root());
+    sizeInBytes += subtreeBytes;
+    txsDone += records;
     options.onProgress?.({ subtreesDone: s + 1, subtrees: n, txsDone });
   }
   const txCount = n * m;

@@ -29,12 +29,28 @@ export class SyntheticTxFactory {
   constructor(
     readonly prng: Prng,
     txBytes: number,
+    // A fork shares the padding pool rather than drawing a new one from the PRNG.
+    from?: { pad: number; size: number; pool: Uint8Array },
   ) {
+    if (from) {
+      this.#pad = from.pad;
+      this.size = from.size;
+      this.#pool = from.pool;
+      return;
+    }
     let pad = Math.max(0, txBytes - totalFor(0));
     while (pad > 0 && totalFor(pad) > txBytes) pad--;
     this.#pad = pad;
     this.size = totalFor(pad);
     this.#pool = prng.fill(new Uint8Array(POOL_BYTES + pad));
+  }
+
+  /**
+   * A factory that makes the same txs as this one from here on, without moving this one: `seed`
+   * replays a subtree's txs to write its file once the root is known.
+   */
+  fork(): SyntheticTxFactory {
+    return new SyntheticTxFactory(this.prng.clone(), this.size, { pad: this.#pad, size: this.size, pool: this.#pool });
   }
 
   /** The next transaction (standard serialization). */
