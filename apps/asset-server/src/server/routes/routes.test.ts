@@ -226,11 +226,12 @@ describe("legacy block", () => {
   });
 
   test("a client that leaves before a subtree's build is reached leaves no permit and no claim behind", async () => {
-    await dropDataFiles();
-    // Subtree 0 is a file; subtree 1 is admitted (its build started) before the status line.
-    await srv.blobs.put(block.subtrees[0]!.hash, "subtreeData", block.subtrees[0]!.data);
+    // Subtree 0 is a file larger than the socket buffers; subtree 1's build is admitted (started)
+    // before the status line, and the client leaves while subtree 0 is still streaming.
+    const big = await seedBlock(srv, [60_000, 50]);
+    await srv.blobs.put(big.subtrees[0]!.hash, "subtreeData", big.subtrees[0]!.data);
     const ac = new AbortController();
-    const res = await fetch(`${srv.api}/block_legacy/${block.hex}?wire=1`, { signal: ac.signal });
+    const res = await fetch(`${srv.api}/block_legacy/${big.hex}?wire=1`, { signal: ac.signal });
     expect(res.status).toBe(200);
     ac.abort();
     await res.body?.cancel().catch(() => {});
@@ -240,9 +241,9 @@ describe("legacy block", () => {
       "permit and claim released",
     );
     // The subtree is free to build again.
-    const again = await get(`/subtree_data/${block.subtrees[1]!.hex}`);
+    const again = await get(`/subtree_data/${big.subtrees[1]!.hex}`);
     expect(again.status).toBe(200);
-    expect(Buffer.compare(await bytes(again), block.subtrees[1]!.data)).toBe(0);
+    expect(Buffer.compare(await bytes(again), big.subtrees[1]!.data)).toBe(0);
   });
 
   test("create cap full and a subtree without data → 503 + Retry-After", async () => {
