@@ -1,8 +1,8 @@
 import { assertHash, HASH_BYTES } from "@subtreekit/subtree-stream";
 
 /**
- * A subtree's node hashes in the one buffer they arrived in. A 1M-node subtree as an array of
- * 32-byte views held ~80 MiB of view objects for the whole validation, and the GC let the heap grow
+ * A subtree's node hashes in the one buffer they arrived in. An array of one view per node held
+ * an object per node for the whole validation, and the GC let the heap grow
  * in proportion; views are made only for a bounded chunk at a time.
  *
  * @example

@@ -5,7 +5,7 @@ import { CHUNK } from "./node-hashes.ts";
 /**
  * The go-subtree full form of a verified subtree (root, fees, size, node count; per node hash,
  * fee, size; no conflicting nodes), as `serializeSubtree` writes it with `magic: null`, made a
- * bounded chunk at a time: the whole form as node objects held ~100 bytes per node at commit.
+ * bounded chunk at a time: the whole form as node objects held an object per node at commit.
  *
  * @example
  * for (const chunk of subtreeFileChunks(root, nodes, staged.fees, staged.sizes)) await w.write(chunk);
