@@ -68,6 +68,7 @@ async function main() {
   const { peerFetch } = await import("../apps/peer-validator/src/http/peer-fetch.ts");
   const { verifyDataStream } = await import("../apps/peer-validator/src/subtree/verify-data-stream.ts");
   const { StagedSubtree } = await import("../apps/peer-validator/src/subtree/staged.ts");
+  const { NodeHashes } = await import("../apps/peer-validator/src/subtree/node-hashes.ts");
   const { validateSubtree } = await import("../apps/peer-validator/src/index.ts");
 
   const dir = mkdtempSync(join(tmpdir(), "bench-validator-"));
@@ -149,7 +150,7 @@ async function main() {
     };
     const local = await openBlobStore(`file://${dir}/local?fsync=none`);
     const noStore = { has: async () => [], putTxs: async () => {} };
-    const known = new Array<boolean>(n).fill(true);
+    const known = new Uint8Array(n).fill(1); // every tx known: nothing staged, as before
     const readOnce = async () => {
       const s = sessionOf({ peers: [api], txStore: noStore, blobStore: local });
       const { response } = await peerFetch(s, api, `/subtree_data/${hex}`);
@@ -165,7 +166,7 @@ async function main() {
       try {
         const { response } = await peerFetch(s, api, `/subtree_data/${hex}`);
         const r = await verifyDataStream(response.body, {
-          nodes: nodeList,
+          nodes: new NodeHashes(nodes),
           known,
           staged: new StagedSubtree(n),
           maxTxBytes: s.settings.max_tx_bytes,

@@ -92,7 +92,7 @@ export async function storeIfMerkleMatches(
   const leaves = results.map((r) => r.nodes.length);
   const total = leaves.reduce((a, x) => a + x, 0);
   const roots = block.subtrees.map((h, i) =>
-    i === 0 ? subtreeRootWithCoinbase(results[0]!.nodes, f.coinbaseTxid) : h,
+    i === 0 ? subtreeRootWithCoinbase(results[0]!.nodes.toArray(), f.coinbaseTxid) : h,
   );
   const root = roots.length > 0 ? blockMerkleRoot(roots, { subtreeLeaves: leaves }) : new Uint8Array(32);
   if (!bytesEqual(root, block.header.merkleRoot) || total !== block.txCount) {

@@ -1,7 +1,8 @@
-import { serializeSubtree } from "@subtreekit/subtree-stream";
 import type { Session } from "../session.ts";
 import type { BlobWriter } from "../types.ts";
+import type { NodeHashes } from "./node-hashes.ts";
 import type { StagedSubtree } from "./staged.ts";
+import { subtreeFileChunks } from "./subtree-file-chunks.ts";
 
 /**
  * Commits a fully verified subtree, in the order that keeps "subtree stored ⇒ everything it needs
@@ -14,7 +15,7 @@ import type { StagedSubtree } from "./staged.ts";
 export async function commitSubtree(
   s: Session,
   hash: Uint8Array,
-  nodes: readonly Uint8Array[],
+  nodes: NodeHashes,
   staged: StagedSubtree,
   dataWriter: BlobWriter | undefined,
 ): Promise<void> {
@@ -26,23 +27,10 @@ export async function commitSubtree(
     throw err;
   }
   if (await s.blobStore.exists(hash, "subtree")) return; // validated meanwhile by someone else
-  let fees = 0;
-  let sizeInBytes = 0;
-  const full = nodes.map((h, i) => {
-    const fee = staged.fees[i] ?? 0;
-    const size = staged.sizes[i] ?? 0;
-    fees += fee;
-    sizeInBytes += size;
-    return { hash: h, fee, size };
-  });
   // the root is the hash just verified: no need to recompute it (buildSubtree would)
-  const bytes = serializeSubtree(
-    { magic: undefined, storedRoot: hash, fees, sizeInBytes, nodes: full, conflictingNodes: [] },
-    { magic: null },
-  );
   const w = await s.blobStore.createWriter(hash, "subtree");
   try {
-    await w.write(bytes);
+    for (const chunk of subtreeFileChunks(hash, nodes, staged.fees, staged.sizes)) await w.write(chunk);
     await w.commit();
   } catch (err) {
     await w.abort(err);
@@ -51,7 +39,7 @@ export async function commitSubtree(
 }
 
 /** The staged txs in one tx-store transaction; from the temp file batch by batch when staged there. */
-async function storeTxs(s: Session, nodes: readonly Uint8Array[], staged: StagedSubtree): Promise<void> {
+async function storeTxs(s: Session, nodes: NodeHashes, staged: StagedSubtree): Promise<void> {
   const inFile = staged.inFile;
   if (!inFile) {
     if (staged.txs.length > 0) await s.txStore.putTxs(staged.txs);

@@ -2,6 +2,7 @@ import { readTxsBatches, toDisplayHex, toStandardBytes, txFee } from "@subtreeki
 import { VerificationError } from "../errors/verification-error.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import type { Session } from "../session.ts";
+import type { NodeHashes } from "./node-hashes.ts";
 import type { StagedSubtree } from "./staged.ts";
 import { classifyStreamError } from "./stream-errors.ts";
 
@@ -16,7 +17,7 @@ export async function fetchMissingTxs(
   s: Session,
   peer: string,
   hex: string,
-  nodes: readonly Uint8Array[],
+  nodes: NodeHashes,
   missing: number[],
   staged: StagedSubtree,
   onProgress: (txs: number, bytes: number) => void,
@@ -45,7 +46,7 @@ async function fetchBatch(
   s: Session,
   peer: string,
   hex: string,
-  nodes: readonly Uint8Array[],
+  nodes: NodeHashes,
   batch: number[],
   staged: StagedSubtree,
   onProgress: (txs: number, bytes: number) => void,
@@ -53,8 +54,8 @@ async function fetchBatch(
   const body = new Uint8Array(batch.length * 32);
   const wanted = new Map<string, number>();
   batch.forEach((idx, k) => {
-    body.set(nodes[idx]!, k * 32);
-    wanted.set(Buffer.from(nodes[idx]!).toString("latin1"), idx);
+    body.set(nodes.at(idx), k * 32);
+    wanted.set(Buffer.from(nodes.at(idx)).toString("latin1"), idx);
   });
   const where = `${peer}: subtree ${hex}: POST /txs`;
   const { response, url } = await peerFetch(s, peer, `/subtree/${hex}/txs`, { method: "POST", body });
@@ -95,7 +96,7 @@ async function fetchBatch(
   }
   if (wanted.size > 0) {
     const [firstMissing] = wanted.values();
-    const expected = toDisplayHex(nodes[firstMissing!]!);
+    const expected = toDisplayHex(nodes.at(firstMissing!));
     throw new VerificationError(
       "COUNT_MISMATCH",
       `${where}: answered ${got} of ${batch.length} txs; missing tx at index ${firstMissing}, expected ${expected}`,

@@ -1,8 +1,9 @@
-import { isCoinbasePlaceholder, merkleRoot, parseSubtreeNodes, toDisplayHex } from "@subtreekit/subtree-stream";
+import { isCoinbasePlaceholder, MerkleBuilder, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
 import { readAll } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import type { Session } from "../session.ts";
+import { NodeHashes } from "./node-hashes.ts";
 
 /**
  * `GET /subtree/:hash` from one peer: nodes only (n × 32 bytes), read bounded at
@@ -10,7 +11,7 @@ import type { Session } from "../session.ts";
  * whole hashes, at least one, the placeholder only at node 0, and the merkle root equal to the
  * hash we asked for (before any tx is fetched, as CheckBlockSubtrees does).
  */
-export async function fetchNodes(s: Session, peer: string, hex: string): Promise<Uint8Array[]> {
+export async function fetchNodes(s: Session, peer: string, hex: string): Promise<NodeHashes> {
   const { response, url, deadline } = await peerFetch(s, peer, `/subtree/${hex}`);
   const max = s.settings.max_subtree_leaves * 32;
   const detail = { peer, subtree: hex };
@@ -33,14 +34,19 @@ export async function fetchNodes(s: Session, peer: string, hex: string): Promise
       `${peer}: subtree ${hex}: nodes body of ${bytes.length} bytes is not a whole number of 32-byte hashes`,
       detail,
     );
-  const nodes = parseSubtreeNodes(bytes);
-  for (let i = 1; i < nodes.length; i++)
-    if (isCoinbasePlaceholder(nodes[i]!))
+  const nodes = new NodeHashes(bytes);
+  const root = new MerkleBuilder();
+  root.push(nodes.at(0));
+  for (let i = 1; i < nodes.length; i++) {
+    const node = nodes.at(i);
+    if (isCoinbasePlaceholder(node))
       throw new VerificationError("MALFORMED", `${peer}: subtree ${hex}: coinbase placeholder at node ${i}`, {
         ...detail,
         index: i,
       });
-  const actual = toDisplayHex(merkleRoot(nodes));
+    root.push(node);
+  }
+  const actual = toDisplayHex(root.root());
   if (actual !== hex)
     throw new VerificationError(
       "ROOT_MISMATCH",

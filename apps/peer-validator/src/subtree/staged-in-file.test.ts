@@ -6,6 +6,7 @@ import { type RealServer, startRealServer } from "../testing/asset-server.ts";
 import { type ImportedBlock, importBlock, syntheticTx } from "../testing/model-import.ts";
 import { type TempStores, tempStores } from "../testing/temp-stores.ts";
 import type { BlobWriter, TxRecord, TxStoreLike } from "../types.ts";
+import { NodeHashes } from "./node-hashes.ts";
 import { StagedSubtree } from "./staged.ts";
 import { StagedInFile, type StagingFile } from "./staged-in-file.ts";
 import { verifyDataStream } from "./verify-data-stream.ts";
@@ -187,8 +188,8 @@ test("verifyDataStream staging into the sink's file keeps no tx bytes; batches r
     },
   });
   await verifyDataStream(body, {
-    nodes,
-    known,
+    nodes: NodeHashes.of(nodes),
+    known: Uint8Array.from(known, (k) => (k ? 1 : 0)),
     staged,
     maxTxBytes: 1 << 20,
     signal: new AbortController().signal,
@@ -200,20 +201,22 @@ test("verifyDataStream staging into the sink's file keeps no tx bytes; batches r
   expect(staged.txs).toHaveLength(0);
   expect(staged.count).toBe(225);
   await staged.inFile!.flush();
-  const batches = [...staged.inFile!.batches(nodes, 400)];
+  const batches = [...staged.inFile!.batches(NodeHashes.of(nodes), 400)];
   const got = batches.flat();
   expect(got.map((r) => toDisplayHex(r.hash))).toEqual(nodes.filter((_, i) => !known[i]).map((h) => toDisplayHex(h)));
-  expect(got.every((r) => Bun.deepEquals(r.standard, txs[nodes.indexOf(r.hash)]))).toBe(true);
+  expect(got.every((r) => Bun.deepEquals(r.standard, txs[nodes.findIndex((h) => Bun.deepEquals(h, r.hash))]))).toBe(
+    true,
+  );
   // each batch ≤ 400 bytes, except the ~500-byte tx 150, which goes alone
   for (const b of batches) {
     const bytes = b.reduce((a, r) => a + r.standard.length, 0);
     expect(bytes <= 400 || b.length === 1).toBe(true);
   }
-  expect(batches.some((b) => b.length === 1 && b[0]!.hash === nodes[150])).toBe(true);
+  expect(batches.some((b) => b.length === 1 && Bun.deepEquals(b[0]!.hash, nodes[150]))).toBe(true);
   expect(txs[150]!.length).toBeGreaterThan(400);
   // a file shorter than staged (cut by hand) throws instead of storing garbage
   truncateSync(file.tempPath, file.headerBytes + 1000);
-  expect(() => [...staged.inFile!.batches(nodes, 400)]).toThrow(/staged bytes short/);
+  expect(() => [...staged.inFile!.batches(NodeHashes.of(nodes), 400)]).toThrow(/staged bytes short/);
   await writer.abort();
   expect(st.files()).toEqual([]);
 });

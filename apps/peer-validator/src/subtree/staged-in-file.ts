@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { parseTx, toStandardBytes, txFee } from "@subtreekit/subtree-stream";
 import type { TxRecord } from "../types.ts";
+import type { NodeHashes } from "./node-hashes.ts";
 
 /** The temp file a streamed subtree's verified bytes go into (the `.subtreeData` atomic sink). */
 export interface StagingFile {
@@ -62,7 +63,7 @@ export class StagedInFile {
    * and lazy: the store's transaction pulls a batch, writes it, and only then pulls the next; each
    * batch has a fresh buffer, so none outlives its turn. Throws if the file is shorter than staged.
    */
-  *batches(nodes: readonly Uint8Array[], maxBytes: number): Generator<TxRecord[]> {
+  *batches(nodes: NodeHashes, maxBytes: number): Generator<TxRecord[]> {
     const { lengths, kinds } = this;
     const n = lengths.length;
     const fd = openSync(this.file.tempPath, "r");
@@ -90,7 +91,7 @@ export class StagedInFile {
         let at = 0;
         for (let k = i; k < last; k++) {
           const len = lengths[k]!;
-          if (kinds[k] !== SKIP) batch.push(record(nodes[k]!, buf.subarray(at, at + len), kinds[k] === EXTENDED));
+          if (kinds[k] !== SKIP) batch.push(record(nodes.at(k), buf.subarray(at, at + len), kinds[k] === EXTENDED));
           at += len;
         }
         pos += lastBytes;

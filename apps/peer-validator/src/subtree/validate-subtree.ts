@@ -6,6 +6,7 @@ import type { BlobWriter } from "../types.ts";
 import { commitSubtree } from "./commit-subtree.ts";
 import { fetchMissingTxs } from "./fetch-missing-txs.ts";
 import { fetchNodes } from "./fetch-nodes.ts";
+import { NodeHashes } from "./node-hashes.ts";
 import { StagedSubtree } from "./staged.ts";
 import { StagedInFile, type StagingFile } from "./staged-in-file.ts";
 import { verifyDataStream } from "./verify-data-stream.ts";
@@ -15,8 +16,8 @@ export type ValidateSubtreeOptions = RunInput & { hash: string };
 
 export interface SubtreeResult {
   hash: string;
-  /** Node hashes (internal order), as verified or as stored earlier. */
-  nodes: Uint8Array[];
+  /** Node hashes (internal order), as verified or as stored earlier, in one buffer. */
+  nodes: NodeHashes;
   /** The peer that served it; undefined when it was already stored. */
   peer: string | undefined;
   /** How the txs came: the whole stream, per-tx POST, none missing, or already stored. */
@@ -46,7 +47,7 @@ export async function validateSubtree(o: ValidateSubtreeOptions): Promise<Subtre
     s.emit({ type: "already-stored", kind: "subtree", hash: hex });
     return {
       hash: hex,
-      nodes: parseSubtree(existing).nodes.map((x) => x.hash),
+      nodes: NodeHashes.of(parseSubtree(existing).nodes.map((x) => x.hash)),
       peer: undefined,
       path: "stored",
       stored: 0,
@@ -70,20 +71,14 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
   s.emit({ type: "subtree-start", subtree: hex, peer });
   const nodes = await fetchNodes(s, peer, hex);
   const n = nodes.length;
-  const placeholder = isCoinbasePlaceholder(nodes[0]!);
-  const has = await s.txStore.has(placeholder ? nodes.slice(1) : nodes, { signal: s.signal });
-  const known: boolean[] = placeholder ? [true, ...has] : has;
-  const missing: number[] = [];
-  for (let i = 0; i < n; i++) if (!known[i]) missing.push(i);
+  const known = await knownNodes(s, nodes);
+  let missing = 0;
+  for (let i = 0; i < n; i++) if (known[i] === 0) missing++;
   // the reference compares against the capacity 2^⌈log2 n⌉, not n (spec §4.2 step 2)
-  const percent = (100 * missing.length) / 2 ** merkleHeight(n);
+  const percent = (100 * missing) / 2 ** merkleHeight(n);
   const path =
-    missing.length === 0
-      ? "none"
-      : percent > s.settings.subtreevalidation_percentageMissingGetFullData
-        ? "data"
-        : "txs";
-  s.emit({ type: "subtree-nodes", subtree: hex, peer, nodes: n, missing: missing.length, path });
+    missing === 0 ? "none" : percent > s.settings.subtreevalidation_percentageMissingGetFullData ? "data" : "txs";
+  s.emit({ type: "subtree-nodes", subtree: hex, peer, nodes: n, missing: missing, path });
   const progress = (txs: number, bytes: number) => s.emit({ type: "progress", subtree: hex, txs, bytes });
   let writer: BlobWriter | undefined;
   let staged = new StagedSubtree(n);
@@ -113,7 +108,7 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
       });
       bytes = r.bytes;
     } else if (path === "txs") {
-      await fetchMissingTxs(s, peer, hex, nodes, missing, staged, (t, b) => {
+      await fetchMissingTxs(s, peer, hex, nodes, missingOf(known), staged, (t, b) => {
         bytes += b;
         progress(t, b);
       });
@@ -126,6 +121,30 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
   await commitSubtree(s, hash, nodes, staged, writer);
   s.emit({ type: "subtree-done", subtree: hex, peer, txs: n, bytes, stored: staged.count });
   return { hash: hex, nodes, peer, path, stored: staged.count, bytes };
+}
+
+/** Indexes of the nodes the store lacks (the POST path: at most the missing share of the subtree). */
+function missingOf(known: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < known.length; i++) if (known[i] === 0) out.push(i);
+  return out;
+}
+
+/**
+ * Per node, 1 when the store has its tx (the placeholder counts as known). Asked a bounded chunk
+ * at a time: one `has` of every node held the whole subtree's lookup state at once.
+ */
+async function knownNodes(s: Session, nodes: NodeHashes): Promise<Uint8Array> {
+  const known = new Uint8Array(nodes.length);
+  const placeholder = isCoinbasePlaceholder(nodes.at(0));
+  if (placeholder) known[0] = 1;
+  let i = placeholder ? 1 : 0;
+  for (const chunk of nodes.chunks(i)) {
+    const has = await s.txStore.has(chunk, { signal: s.signal });
+    for (let k = 0; k < has.length; k++) known[i + k] = has[k] ? 1 : 0;
+    i += chunk.length;
+  }
+  return known;
 }
 
 /** The writer's temp file when it exposes one (the file blob store's atomic sink does). */

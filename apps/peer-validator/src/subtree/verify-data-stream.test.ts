@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseSubtreeNodes, sha256d, toDisplayHex } from "@subtreekit/subtree-stream";
 import { mulberry32, requireVectors } from "@subtreekit/testkit";
 import { VerificationError } from "../errors/verification-error.ts";
+import { NodeHashes } from "./node-hashes.ts";
 import { StagedSubtree } from "./staged.ts";
 import { verifyDataStream } from "./verify-data-stream.ts";
 
@@ -46,8 +47,8 @@ async function verify(data: Uint8Array, nodes: Uint8Array[], chunk: number, know
   const staged = new StagedSubtree(nodes.length);
   const sunk: Uint8Array[] = [];
   const r = await verifyDataStream(body(data, chunk), {
-    nodes,
-    known: new Array(nodes.length).fill(known),
+    nodes: NodeHashes.of(nodes),
+    known: new Uint8Array(nodes.length).fill(known ? 1 : 0),
     staged,
     maxTxBytes: 1 << 20,
     signal: new AbortController().signal,

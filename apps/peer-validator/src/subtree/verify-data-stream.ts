@@ -9,13 +9,14 @@ import {
 } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
 import { ByteRuns } from "./byte-runs.ts";
+import type { NodeHashes } from "./node-hashes.ts";
 import type { StagedSubtree } from "./staged.ts";
 import { classifyStreamError } from "./stream-errors.ts";
 
 export interface VerifyDataOptions {
-  nodes: readonly Uint8Array[];
-  /** Per node: true when the local store already has the tx (its bytes are not staged). */
-  known: readonly boolean[];
+  nodes: NodeHashes;
+  /** Per node: 1 when the local store already has the tx (its bytes are not staged). */
+  known: Uint8Array;
   /** Where the txs the store lacks go: `staged.inFile` (the sink's file) when set, else `staged.txs`. */
   staged: StagedSubtree;
   maxTxBytes: number;
@@ -43,7 +44,7 @@ export async function verifyDataStream(
   o: VerifyDataOptions,
 ): Promise<{ bytes: number; txs: number }> {
   const n = o.nodes.length;
-  const placeholder = isCoinbasePlaceholder(o.nodes[0]!);
+  const placeholder = isCoinbasePlaceholder(o.nodes.at(0));
   let next = placeholder ? 1 : 0; // node index the next tx must match
   let bytes = 0;
   let txs = 0;
@@ -54,7 +55,10 @@ export async function verifyDataStream(
     if (!body)
       throw new VerificationError("MALFORMED", `${o.peer}: subtree ${o.subtree}: empty subtree_data body`, where);
     const runs = new ByteRuns();
-    for await (const batch of readSubtreeDataBatches(body, o.nodes, { signal: o.signal, maxTxBytes: o.maxTxBytes })) {
+    for await (const batch of readSubtreeDataBatches(body, nodeChunks(o.nodes), {
+      signal: o.signal,
+      maxTxBytes: o.maxTxBytes,
+    })) {
       let batchBytes = 0;
       for (const tx of batch) {
         const b = tx.bytes;
@@ -62,8 +66,8 @@ export async function verifyDataStream(
         if (tx.index === 0 && placeholder) continue; // the coinbase in the placeholder's slot
         if (o.sink) runs.add(b);
         // in the sink's file the bytes can be found again: stage where they are, not the bytes
-        const keep = !o.known[tx.index] && !inFile;
-        inFile?.add(tx.index, b.length, !o.known[tx.index], tx.extended);
+        const keep = o.known[tx.index] === 0 && !inFile;
+        inFile?.add(tx.index, b.length, o.known[tx.index] === 0, tx.extended);
         if (tx.extended) {
           const parsed = parseTx(b); // once, for both: each would parse the tx again
           const standard = toStandardBytes(parsed);
@@ -90,7 +94,7 @@ export async function verifyDataStream(
   } catch (err) {
     if (err instanceof SubtreeLengthMismatchError && !o.signal.aborted) {
       const too = err.code === "TOO_MANY_TXS";
-      const expected = too ? undefined : toDisplayHex(o.nodes[next]!);
+      const expected = too ? undefined : toDisplayHex(o.nodes.at(next));
       throw new VerificationError(
         "COUNT_MISMATCH",
         too
@@ -102,4 +106,9 @@ export async function verifyDataStream(
     }
     throw classifyStreamError(err, where);
   }
+}
+
+/** The nodes as the reader takes them streamed: one bounded chunk of views alive at a time. */
+async function* nodeChunks(nodes: NodeHashes): AsyncGenerator<Uint8Array[]> {
+  yield* nodes.chunks();
 }

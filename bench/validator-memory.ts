@@ -1,0 +1,91 @@
+// Benchmark: peak RSS of `peer-validator subtree` validating one subtree of N txs of 250 B from a
+// real local asset server, against the subtree's raw tx bytes, at 20 000, 200 000 and 1 048 576
+// txs. Goal (issue 17): peak RSS ≤ 192 MiB whatever the size, i.e. memory does not grow with the
+// subtree.
+//
+// Per size: `seed` writes one subtree into fresh stores, an asset server serves them from a child
+// process of this script (port 0 on 127.0.0.1), and the real validator CLI validates it in another
+// child into its own fresh SQLite + file stores (every tx missing: the whole-stream path). The peak
+// is the validator's VmHWM from /proc/<pid>/status, polled until it exits. Baseline, same
+// invocation: `subtree --help` (the runtime and the modules loaded, nothing validated).
+//
+//   bun bench/validator-memory.ts [sizes=20000,200000,1048576]
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ServingChild, serveAsset, spawnServing } from "./lib/asset-child.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const ASSET = join(ROOT, "apps", "asset-server", "src", "main.ts");
+const VALIDATOR = join(ROOT, "apps", "peer-validator", "src", "main.ts");
+const TX_BYTES = 250;
+const GOAL = 192 * 2 ** 20;
+const MiB = 2 ** 20;
+
+const [mode, arg] = process.argv.slice(2);
+if (mode === "--serve-asset") await serveAsset(arg!, { blobQuery: "?fsync=none" });
+else await main();
+
+/** Peak RSS in bytes of `bun <args>` in a child, its wall time, exit code and stdout. */
+async function peakRss(args: string[]): Promise<{ peak: number; seconds: number; code: number; out: string }> {
+  const t0 = performance.now();
+  const child = Bun.spawn(["bun", ...args], { stdout: "pipe", stderr: "inherit" });
+  let peak = 0;
+  const read = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // the child has exited between polls
+    }
+  };
+  const timer = setInterval(read, 20);
+  const out = await new Response(child.stdout).text();
+  const code = await child.exited;
+  clearInterval(timer);
+  return { peak, seconds: (performance.now() - t0) / 1000, code, out };
+}
+
+async function main() {
+  const sizes = (process.argv[2] ?? "20000,200000,1048576").split(",").map(Number);
+  const base = await peakRss([VALIDATOR, "subtree", "--help"]);
+  console.log(`baseline  subtree --help (runtime + modules): peak RSS ${(base.peak / MiB).toFixed(1)} MiB`);
+  let worst = 0;
+  for (const txs of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), "validator-memory-"));
+    let server: ServingChild | undefined;
+    try {
+      const seeded = await peakRss([
+        ASSET,
+        "seed",
+        ...["--subtrees", "1", "--txs", String(txs), "--tx-bytes", String(TX_BYTES), "--json"],
+        ...["--txstore", `sqlite://${dir}/tx.sqlite`, "--subtreestore", `file://${dir}/blobs?fsync=none`],
+      ]);
+      if (seeded.code !== 0) throw new Error(`seed exited ${seeded.code} at ${txs} txs`);
+      const subtree = (JSON.parse(seeded.out) as { subtrees: string[] }).subtrees[0]!;
+      server = await spawnServing(import.meta.path, ["--serve-asset", dir]);
+      const run = await peakRss([
+        VALIDATOR,
+        "subtree",
+        subtree,
+        ...["--peer", `http://127.0.0.1:${server.port}/api/v1`, "--json"],
+        ...["--txstore", `sqlite://${dir}/v/tx.sqlite`, "--subtreestore", `file://${dir}/v/blobs?fsync=none`],
+      ]);
+      if (run.code !== 0) throw new Error(`validator exited ${run.code} at ${txs} txs: ${run.out.slice(-2000)}`);
+      const raw = txs * TX_BYTES;
+      worst = Math.max(worst, run.peak);
+      console.log(
+        `1 × ${String(txs).padStart(7)} txs × ${TX_BYTES} B: validator peak RSS ${(run.peak / MiB).toFixed(1)} MiB` +
+          ` (${((run.peak - base.peak) / MiB).toFixed(1)} MiB above baseline),` +
+          ` peak ÷ subtree raw bytes (${(raw / MiB).toFixed(1)} MiB) = ${(run.peak / raw).toFixed(2)},` +
+          ` ${run.seconds.toFixed(1)} s`,
+      );
+    } finally {
+      server?.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(
+    `goal ≤ 192 MiB whatever the size: ${worst <= GOAL ? "met" : "NOT met"} (worst ${(worst / MiB).toFixed(1)} MiB)`,
+  );
+}
