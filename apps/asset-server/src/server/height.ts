@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { parseModelBlock } from "@subtreekit/subtree-stream";
 import type { Logger } from "pino";
-import { parseModelBlock } from "./block-model.ts";
 import type { BlobStorePort } from "./ports.ts";
 
 /**

@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
-import { isCoinbase, readTxsBatches, toDisplayHex, toStandardBytes } from "@subtreekit/subtree-stream";
-import { type ModelBlock, varintBytes } from "../block-model.ts";
+import {
+  encodeWireBlockHead,
+  isCoinbase,
+  type ModelBlock,
+  readTxsBatches,
+  toDisplayHex,
+  toStandardBytes,
+} from "@subtreekit/subtree-stream";
 import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
@@ -9,14 +15,12 @@ import { admit, type Decision, subtreeOf, type Target, targetOf } from "../subtr
 import { type BuildReader, publishedFile } from "../subtree-data/build-registry.ts";
 import { startBuild } from "../subtree-data/start-build.ts";
 
-const MAGIC = Uint8Array.of(0xf9, 0xbe, 0xb4, 0xd9);
-
 /**
  * A legacy (wire) block: `[F9BEB4D9 | u32 size]` + header + varint txCount + coinbase + every
  * subtree's txs in standard form. Each subtree comes through the same admission as
  * `subtree_data`: its file, or a build in flight (followed), or a new build under a create
  * permit. Builds write their files at the tx store's pace and this response reads them, so a slow
- * client never holds a create permit. The prefix size reproduces the reference's formula
+ * client never holds a create permit. The prefix (subtree-stream's `encodeWireBlockHead`) reproduces the reference's formula
  * `sizeInBytes + 80 + len(varint(txCount))` byte for byte (spec §2.8; it overstates).
  */
 export async function legacyBlockResponse(
@@ -98,18 +102,12 @@ async function* blockBytes(
   client: { readonly signal: AbortSignal },
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
-  const count = varintBytes(block.txCount);
-  const head = new Uint8Array((withPrefix ? 8 : 0) + block.header.length + count.length + block.coinbase.length);
-  let at = 0;
-  if (withPrefix) {
-    head.set(MAGIC);
-    new DataView(head.buffer).setUint32(4, (block.sizeInBytes + 80 + count.length) >>> 0, true);
-    at = 8;
-  }
-  head.set(block.header, at);
-  head.set(count, (at += block.header.length));
-  head.set(block.coinbase, at + count.length);
-  yield head;
+  const start = encodeWireBlockHead(
+    block.header,
+    block.txCount,
+    withPrefix ? { prefixSizeInBytes: block.sizeInBytes } : {},
+  );
+  yield Buffer.concat([start, block.coinbaseTx]);
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i] as Target;
     const reader = opened.get(i) ?? (await open(ctx, t, await admitted(ctx, t, client, signal)));

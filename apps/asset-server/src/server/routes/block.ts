@@ -1,7 +1,6 @@
-import { toDisplayHex, toHex } from "@subtreekit/subtree-stream";
+import { type BlockHeader, type ModelBlock, parseModelBlock, toDisplayHex, toHex } from "@subtreekit/subtree-stream";
 import { readSubtreeFileHead } from "@subtreekit/subtree-stream/bun";
 import type { Hono } from "hono";
-import { type ModelBlock, parseModelBlock } from "../block-model.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
@@ -23,15 +22,14 @@ export async function loadBlock(
   return { bytes, block: parseModelBlock(bytes) };
 }
 
-function headerJson(h: Uint8Array) {
-  const v = new DataView(h.buffer, h.byteOffset, 80);
+function headerJson(h: BlockHeader) {
   return {
-    version: v.getUint32(0, true),
-    hash_prev_block: toDisplayHex(h.slice(4, 36)),
-    hash_merkle_root: toDisplayHex(h.slice(36, 68)),
-    timestamp: v.getUint32(68, true),
-    bits: toHex(h.slice(72, 76).reverse()),
-    nonce: v.getUint32(76, true),
+    version: h.version,
+    hash_prev_block: toDisplayHex(h.prevHash),
+    hash_merkle_root: toDisplayHex(h.merkleRoot),
+    timestamp: h.timestamp,
+    bits: h.bits.toString(16).padStart(8, "0"),
+    nonce: h.nonce,
   };
 }
 
@@ -58,7 +56,7 @@ export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       return c.json({
         header: headerJson(block.header),
         hash: toDisplayHex(hash),
-        coinbase_tx: toHex(block.coinbase),
+        coinbase_tx: toHex(block.coinbaseTx),
         transaction_count: block.txCount,
         size_in_bytes: block.sizeInBytes,
         subtrees: block.subtrees.map(toDisplayHex),
