@@ -8,9 +8,10 @@
 // modules loaded, nothing seeded), so the seeding's own share can be read off.
 //
 //   bun bench/seed-memory.ts [sizes=20000,200000,1048576]
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { peakRss } from "./lib/peak-rss.ts";
 
 const MAIN = join(import.meta.dir, "..", "apps", "asset-server", "src", "main.ts");
 const TX_BYTES = 250;
@@ -18,33 +19,19 @@ const SUBTREES = 2;
 const GOAL = 256 * 2 ** 20;
 const MiB = 2 ** 20;
 
-/** Peak RSS in bytes of a child running the asset-server CLI with `args`, and its wall time. */
-async function peakRss(args: string[]): Promise<{ peak: number; seconds: number; code: number }> {
-  const t0 = performance.now();
-  const child = Bun.spawn(["bun", MAIN, ...args], { stdout: "ignore", stderr: "inherit" });
-  let peak = 0;
-  const read = () => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // the child has exited between polls
-    }
-  };
-  const timer = setInterval(read, 20);
-  const code = await child.exited;
-  clearInterval(timer);
-  return { peak, seconds: (performance.now() - t0) / 1000, code };
+/** Peak RSS of a child running the asset-server CLI with `args`. */
+function peakRssOf(args: string[]) {
+  return peakRss(["bun", MAIN, ...args]);
 }
 
 const sizes = (process.argv[2] ?? "20000,200000,1048576").split(",").map(Number);
-const base = await peakRss(["seed", "--help"]);
+const base = await peakRssOf(["seed", "--help"]);
 console.log(`baseline  seed --help (runtime + modules): peak RSS ${(base.peak / MiB).toFixed(1)} MiB`);
 let worst = 0;
 for (const txs of sizes) {
   const dir = mkdtempSync(join(tmpdir(), "seed-memory-"));
   try {
-    const run = await peakRss([
+    const run = await peakRssOf([
       "seed",
       ...["--subtrees", String(SUBTREES), "--txs", String(txs), "--tx-bytes", String(TX_BYTES)],
       ...["--txstore", `sqlite://${dir}/tx.sqlite`, "--subtreestore", `file://${dir}/blobs?fsync=none`],

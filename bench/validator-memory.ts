@@ -10,10 +10,11 @@
 // invocation: `subtree --help` (the runtime and the modules loaded, nothing validated).
 //
 //   bun bench/validator-memory.ts [sizes=20000,200000,1048576]
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ServingChild, serveAsset, spawnServing } from "./lib/asset-child.ts";
+import { peakRss } from "./lib/peak-rss.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const ASSET = join(ROOT, "apps", "asset-server", "src", "main.ts");
@@ -26,36 +27,21 @@ const [mode, arg] = process.argv.slice(2);
 if (mode === "--serve-asset") await serveAsset(arg!, { blobQuery: "?fsync=none" });
 else await main();
 
-/** Peak RSS in bytes of `bun <args>` in a child, its wall time, exit code and stdout. */
-async function peakRss(args: string[]): Promise<{ peak: number; seconds: number; code: number; out: string }> {
-  const t0 = performance.now();
-  const child = Bun.spawn(["bun", ...args], { stdout: "pipe", stderr: "inherit" });
-  let peak = 0;
-  const read = () => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // the child has exited between polls
-    }
-  };
-  const timer = setInterval(read, 20);
-  const out = await new Response(child.stdout).text();
-  const code = await child.exited;
-  clearInterval(timer);
-  return { peak, seconds: (performance.now() - t0) / 1000, code, out };
+/** Peak RSS of `bun <args>` in a child. */
+function peakRssOf(args: string[]) {
+  return peakRss(["bun", ...args]);
 }
 
 async function main() {
   const sizes = (process.argv[2] ?? "20000,200000,1048576").split(",").map(Number);
-  const base = await peakRss([VALIDATOR, "subtree", "--help"]);
+  const base = await peakRssOf([VALIDATOR, "subtree", "--help"]);
   console.log(`baseline  subtree --help (runtime + modules): peak RSS ${(base.peak / MiB).toFixed(1)} MiB`);
   let worst = 0;
   for (const txs of sizes) {
     const dir = mkdtempSync(join(tmpdir(), "validator-memory-"));
     let server: ServingChild | undefined;
     try {
-      const seeded = await peakRss([
+      const seeded = await peakRssOf([
         ASSET,
         "seed",
         ...["--subtrees", "1", "--txs", String(txs), "--tx-bytes", String(TX_BYTES), "--json"],
@@ -64,7 +50,7 @@ async function main() {
       if (seeded.code !== 0) throw new Error(`seed exited ${seeded.code} at ${txs} txs`);
       const subtree = (JSON.parse(seeded.out) as { subtrees: string[] }).subtrees[0]!;
       server = await spawnServing(import.meta.path, ["--serve-asset", dir]);
-      const run = await peakRss([
+      const run = await peakRssOf([
         VALIDATOR,
         "subtree",
         subtree,
