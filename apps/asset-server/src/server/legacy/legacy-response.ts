@@ -75,7 +75,11 @@ export async function legacyBlockResponse(
   });
 }
 
-/** The block's bytes, one batch of txs at a time, pulled by the response (so at the client's pace). */
+/**
+ * The block's bytes, one batch of txs at a time, pulled by the response (so at the client's pace).
+ * A reader opened ahead and never reached (the client left first) is closed on the way out, so
+ * its build may stop.
+ */
 async function* blockBody(
   ctx: ServerContext,
   block: ModelBlock,
@@ -86,46 +90,34 @@ async function* blockBody(
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   try {
-    yield* blockBytes(ctx, block, targets, opened, withPrefix, client, signal);
-  } finally {
-    // A reader opened ahead and never reached (the client left first): its build may stop now.
-    for (const reader of opened.values()) reader.close();
-  }
-}
-
-async function* blockBytes(
-  ctx: ServerContext,
-  block: ModelBlock,
-  targets: Target[],
-  opened: Map<number, BuildReader>,
-  withPrefix: boolean,
-  client: { readonly signal: AbortSignal },
-  signal: AbortSignal,
-): AsyncGenerator<Uint8Array> {
-  const start = encodeWireBlockHead(
-    block.header,
-    block.txCount,
-    withPrefix ? { prefixSizeInBytes: block.sizeInBytes } : {},
-  );
-  yield Buffer.concat([start, block.coinbaseTx]);
-  for (let i = 0; i < targets.length; i++) {
-    const t = targets[i] as Target;
-    const reader = opened.get(i) ?? (await open(ctx, t, await admitted(ctx, t, client, signal)));
-    opened.delete(i);
-    let firstTx = i === 0;
-    try {
-      for await (const batch of readTxsBatches(asStream(reader), { signal })) {
-        const out: Uint8Array[] = [];
-        for (const tx of batch) {
-          // Subtree 0 may start with the block's coinbase (reference #395): it was sent above.
-          if (!(firstTx && isCoinbase(tx.bytes))) out.push(tx.extended ? toStandardBytes(tx.bytes) : tx.bytes.slice());
-          firstTx = false;
+    const start = encodeWireBlockHead(
+      block.header,
+      block.txCount,
+      withPrefix ? { prefixSizeInBytes: block.sizeInBytes } : {},
+    );
+    yield Buffer.concat([start, block.coinbaseTx]);
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i] as Target;
+      const reader = opened.get(i) ?? (await open(ctx, t, await admitted(ctx, t, client, signal)));
+      opened.delete(i);
+      let firstTx = i === 0;
+      try {
+        for await (const batch of readTxsBatches(asStream(reader), { signal })) {
+          const out: Uint8Array[] = [];
+          for (const tx of batch) {
+            // Subtree 0 may start with the block's coinbase (reference #395): it was sent above.
+            if (!(firstTx && isCoinbase(tx.bytes)))
+              out.push(tx.extended ? toStandardBytes(tx.bytes) : tx.bytes.slice());
+            firstTx = false;
+          }
+          if (out.length > 0) yield Buffer.concat(out);
         }
-        if (out.length > 0) yield Buffer.concat(out);
+      } finally {
+        reader.close();
       }
-    } finally {
-      reader.close();
     }
+  } finally {
+    for (const reader of opened.values()) reader.close();
   }
 }
 
