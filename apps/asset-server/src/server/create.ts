@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { type AppEnv, type ServerContext, semaphoresFor } from "./context.ts";
 import { HeightTracker } from "./height.ts";
 import { LoopStallProbe } from "./loop-stall.ts";
+import { LoopTurn } from "./loop-turn.ts";
 import { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import { subtreeDataHandler } from "./routes/subtree-data.ts";
@@ -125,6 +126,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     retry: retryAfterPolicy(settings, createSem.capacity, options.retryClock),
     rejectInits: new Map(),
     targets: new Map(),
+    turn: new LoopTurn(),
     metrics,
     logger,
     active: new ActiveStreams(),
