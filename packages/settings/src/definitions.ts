@@ -199,7 +199,7 @@ export const definitions = {
     default: "30000",
     type: "duration (ms)",
     meaning:
-      "Peer request: no response headers, or no body byte, for this long ends the attempt; the peer is not asked again in that run.",
+      "Peer request: no response headers, or no body byte, for this long ends the attempt; the peer is not asked again in that run. 0 = off.",
     reference: "none (Teranode issue 1456: a silent peer held validation for the whole streaming timeout)",
   }),
   http_min_body_rate: def({

@@ -47,3 +47,11 @@ test("time the reader spends between reads is not a stall: only waiting on the p
   }
   expect(n).toBe(4);
 });
+
+test("http_stall_timeout=0 turns the stall timer off", async () => {
+  const { body } = gappedBody(2, 60);
+  const o = { ...where, signal: new AbortController().signal, deadline: performance.now() + 60_000, stallMs: 0 };
+  let n = 0;
+  for await (const _ of bodyChunks(body, o)) n++;
+  expect(n).toBe(2);
+});

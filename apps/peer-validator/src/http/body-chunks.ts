@@ -1,10 +1,11 @@
 import { PeerError } from "../errors/peer-error.ts";
+import { stallArmed } from "./headers-stall.ts";
 
 export interface BodyChunksOptions {
   signal: AbortSignal;
   /** Absolute time (performance.now()) by which the whole body must have arrived. */
   deadline: number;
-  /** Longest wait for one read (`http_stall_timeout`), ms; the time we spend between reads is not counted. */
+  /** Longest wait for one read (`http_stall_timeout`), ms, 0 = none; the time we spend between reads is not counted. */
   stallMs: number;
   peer: string;
   url: string;
@@ -42,6 +43,7 @@ export async function* bodyChunks(body: ReadableStream<Uint8Array> | null, o: Bo
           reader.read(),
           stop,
           new Promise<never>((_, reject) => {
+            if (!stallArmed(o.stallMs)) return;
             stall = setTimeout(
               () =>
                 reject(new PeerError("STALLED", `${o.url}: no body byte for http_stall_timeout (${o.stallMs} ms)`, o)),

@@ -1,3 +1,8 @@
+/** True when `ms` is a stall timeout to arm: 0 turns it off, and a timer cannot hold more than 2^31−1 ms. */
+export function stallArmed(ms: number): boolean {
+  return ms > 0 && ms <= 2 ** 31 - 1;
+}
+
 /** Marks whether an attempt's headers stalled; one per request, read when the request failed. */
 export interface StallFlag {
   stalled: boolean;
@@ -10,6 +15,7 @@ export interface StallFlag {
  * the body has its own per-read stall timer (bodyChunks).
  */
 export function fetchWithHeadersStall(stallMs: number, flag: StallFlag) {
+  if (!stallArmed(stallMs)) return (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const stall = new AbortController();
     const timer = setTimeout(() => {
