@@ -19,7 +19,9 @@ export type ValidatorEvent =
       type: "peer-failed";
       resource: string;
       peer: string;
-      kind: "unavailable" | "bad-data";
+      kind: "unavailable" | "bad-data" | "stalled";
+      /** The failure's code (PeerError or VerificationError), e.g. `STALLED`, `TRUNCATED`. */
+      code: string;
       message: string;
       /** HTTP status of the last answer, when the failure was one. */
       status?: number;

@@ -58,3 +58,8 @@ export function sessionOf(o: RunInput): Session {
     budget: o.budget ?? new RetryBudget(),
   };
 }
+
+/** `s` with a narrower signal (a peer's: see PeerPool.tryEach); shares everything else. */
+export function withSignal(s: Session, signal: AbortSignal): Session {
+  return signal === s.signal ? s : { ...s, signal };
+}

@@ -65,8 +65,12 @@ export interface ValidatorSettings {
   peer_retry_initial_delay_ms: number;
   peer_retry_max_delay_ms: number;
   peer_retry_max_retry_after_ms: number;
-  /** Per-attempt timeout (headers and body) of every peer request, ms. */
+  /** Per-attempt timeout (headers and body) of every peer request, ms; streamed bodies may get more (http_min_body_rate). */
   http_streaming_timeout: number;
+  /** No response headers, or no body byte, for this long ends the attempt and drops the peer for the run, ms. */
+  http_stall_timeout: number;
+  /** Slowest body rate a streamed attempt is budgeted for, bytes/s (see attemptBudgetMs). */
+  http_min_body_rate: number;
   max_subtree_leaves: number;
   max_tx_bytes: number;
   subtreevalidation_percentageMissingGetFullData: number;
@@ -86,6 +90,8 @@ export const DEFAULT_VALIDATOR_SETTINGS: ValidatorSettings = {
   peer_retry_max_delay_ms: 5000,
   peer_retry_max_retry_after_ms: 30_000,
   http_streaming_timeout: 300_000,
+  http_stall_timeout: 30_000,
+  http_min_body_rate: 1024 * 1024,
   max_subtree_leaves: 1_048_576,
   max_tx_bytes: 32 * 1024 * 1024,
   subtreevalidation_percentageMissingGetFullData: 20,

@@ -115,6 +115,14 @@ export const definitions = {
     meaning: "Keep building a subtree_data file when its last reader disconnects.",
     reference: "none",
   }),
+  asset_serve_unvalidated_subtrees: def({
+    schema: boolean(),
+    default: "false",
+    type: "boolean",
+    meaning:
+      "Also serve, and build subtree_data from, subtrees stored only as `subtreeToCheck` (not yet validated). Off: such a hash is a 404, so the server never hands out bytes it has not validated.",
+    reference: "none: always served (Teranode PR 1745 proposes refusing)",
+  }),
   asset_max_batch_txs: def({
     schema: integer(1),
     default: "16384",
@@ -182,8 +190,25 @@ export const definitions = {
     schema: durationMs(),
     default: "300000",
     type: "duration (ms)",
-    meaning: "Peer per-attempt timeout for streamed bodies (/subtree_data).",
+    meaning:
+      "Peer per-attempt timeout (headers and body); a /subtree_data or POST /txs attempt gets more when its expected size needs it at http_min_body_rate.",
     reference: "same key",
+  }),
+  http_stall_timeout: def({
+    schema: durationMs(),
+    default: "30000",
+    type: "duration (ms)",
+    meaning:
+      "Peer request: no response headers, or no body byte, for this long ends the attempt; the peer is not asked again in that run. 0 = off.",
+    reference: "none (Teranode issue 1456: a silent peer held validation for the whole streaming timeout)",
+  }),
+  http_min_body_rate: def({
+    schema: integer(1),
+    default: "1048576",
+    type: "integer ≥ 1 (bytes/s)",
+    meaning:
+      "Slowest peer body rate budgeted for: a streamed attempt may take its expected bytes (1 KiB per tx) at this rate, never less than http_streaming_timeout.",
+    reference: "none",
   }),
   peer_retry_max_attempts: def({
     schema: integer(1),

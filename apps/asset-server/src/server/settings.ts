@@ -20,6 +20,8 @@ export interface AssetSettings {
   /** The schedule may hold a free permit briefly for a subtree whose moment has come. */
   readonly asset_subtree_data_retry_defer: boolean;
   readonly asset_subtree_data_finish_on_disconnect: boolean;
+  /** Serve and build from `subtreeToCheck` (unvalidated) too; off: only validated `subtree` files. */
+  readonly asset_serve_unvalidated_subtrees: boolean;
   readonly asset_max_batch_txs: number;
   readonly asset_shutdown_grace_ms: number;
   readonly asset_idle_timeout_s: number;

@@ -1,6 +1,6 @@
 import { toDisplayHex } from "@subtreekit/subtree-stream";
 import { PeersUnavailableError } from "../errors/peers-unavailable-error.ts";
-import { type RunInput, type Session, sessionOf } from "../session.ts";
+import { type RunInput, type Session, sessionOf, withSignal } from "../session.ts";
 import { parseHash, type SubtreeResult } from "../subtree/validate-subtree.ts";
 import { type FetchedBlock, fetchBlock } from "./fetch-block.ts";
 import { type BlockResult, storeIfMerkleMatches, validateSubtreesOf } from "./validate-block.ts";
@@ -50,7 +50,9 @@ export async function catchup(o: CatchupOptions): Promise<CatchupResult> {
     }
     let f: FetchedBlock;
     try {
-      f = await s.peers.tryEach(`block ${hex}`, s.signal, (peer) => fetchBlock(s, peer, hex));
+      f = await s.peers.tryEach(`block ${hex}`, s.signal, (peer, peerSignal) =>
+        fetchBlock(withSignal(s, peerSignal), peer, hex),
+      );
     } catch (err) {
       // every peer said 404: we reached the oldest block they have
       if (

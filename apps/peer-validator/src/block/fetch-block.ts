@@ -26,11 +26,12 @@ const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
 
 /** `GET /block/:hash` from one peer, parsed, and checked to hash to what was asked for. */
 export async function fetchBlock(s: Session, peer: string, hex: string): Promise<FetchedBlock> {
-  const { response, url, deadline } = await peerFetch(s, peer, `/block/${hex}`);
+  const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/block/${hex}`);
   const detail = { peer, block: hex };
   const bytes = await readAll(response.body, {
     signal: s.signal,
     deadline,
+    stallMs,
     peer,
     url,
     maxBytes: MAX_BLOCK_BYTES,

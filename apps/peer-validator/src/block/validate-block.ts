@@ -1,6 +1,6 @@
 import { blockMerkleRoot, bytesEqual, subtreeRootWithCoinbase, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { type RunInput, type Session, sessionOf } from "../session.ts";
+import { type RunInput, type Session, sessionOf, withSignal } from "../session.ts";
 import { parseHash, type SubtreeResult, validateSubtree } from "../subtree/validate-subtree.ts";
 import { type FetchedBlock, fetchBlock } from "./fetch-block.ts";
 
@@ -37,8 +37,8 @@ export async function validateBlock(o: ValidateBlockOptions): Promise<BlockResul
   }
   // a merkle mismatch means the block's subtree list was wrong (subtrees are content-addressed and
   // verified): that peer is marked bad and the block is taken from the next one
-  return s.peers.tryEach(`block ${hex}`, s.signal, async (peer) => {
-    const fetched = await fetchBlock(s, peer, hex);
+  return s.peers.tryEach(`block ${hex}`, s.signal, async (peer, peerSignal) => {
+    const fetched = await fetchBlock(withSignal(s, peerSignal), peer, hex);
     s.peers.prefer(peer); // its subtrees are asked of it first
     return validateFetchedBlock(s, fetched, o.concurrency ?? 4);
   });

@@ -15,7 +15,8 @@ export function exitCodeFor(err: unknown, interrupted: boolean): number {
   if (err instanceof UsageError) return EXIT.usage;
   if (err instanceof VerificationError) return EXIT.verification;
   if (err instanceof PeersUnavailableError) {
-    const badOnly = err.failures.length > 0 && err.failures.every((f) => f.kind !== "unavailable");
+    const badOnly =
+      err.failures.length > 0 && err.failures.every((f) => f.kind === "bad-data" || f.kind === "skipped-bad");
     return badOnly ? EXIT.verification : EXIT.unavailable;
   }
   const name = (err as { name?: string })?.name;

@@ -36,6 +36,8 @@ export async function openStores(o: {
     peer_retry_max_delay_ms: all.peer_retry_max_delay_ms,
     peer_retry_max_retry_after_ms: all.peer_retry_max_retry_after_ms,
     http_streaming_timeout: all.http_streaming_timeout,
+    http_stall_timeout: all.http_stall_timeout,
+    http_min_body_rate: all.http_min_body_rate,
     max_subtree_leaves: all.max_subtree_leaves,
     max_tx_bytes: all.max_tx_bytes,
     subtreevalidation_percentageMissingGetFullData: all.subtreevalidation_percentageMissingGetFullData,

@@ -22,6 +22,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   let reporter: Reporter = plainReporter();
   let stores: OpenedStores | undefined;
   let badPeers: string[] = [];
+  let stalledPeers: string[] = [];
   let code: number = EXIT.ok;
   try {
     const args = parseCliArgs(argv);
@@ -59,6 +60,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
         });
     } finally {
       badPeers = [...session.peers.bad.keys()];
+      stalledPeers = [...session.peers.stalled.keys()];
     }
   } catch (err) {
     code = exitCodeFor(err, ctx.signal.aborted);
@@ -71,6 +73,6 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     await stores?.txStore.close().catch(() => {});
   }
   // a usage or configuration error means no run happened: there is nothing to summarise
-  if (code !== EXIT.usage) reporter.finish(summarize(stats, code, ctx.signal.aborted, badPeers));
+  if (code !== EXIT.usage) reporter.finish(summarize(stats, code, ctx.signal.aborted, badPeers, stalledPeers));
   return code;
 }

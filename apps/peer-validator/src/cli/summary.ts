@@ -13,10 +13,18 @@ export interface Summary {
   retries: number;
   unavailable503: number;
   badPeers: string[];
+  /** Peers dropped for stalling (`http_stall_timeout`). */
+  stalledPeers: string[];
   seconds: number;
 }
 
-export function summarize(stats: RunStats, exitCode: number, interrupted: boolean, badPeers: string[]): Summary {
+export function summarize(
+  stats: RunStats,
+  exitCode: number,
+  interrupted: boolean,
+  badPeers: string[],
+  stalledPeers: string[] = [],
+): Summary {
   return {
     outcome: interrupted ? "interrupted" : exitCode === 0 ? "ok" : "failed",
     exitCode,
@@ -29,6 +37,7 @@ export function summarize(stats: RunStats, exitCode: number, interrupted: boolea
     retries: stats.retries,
     unavailable503: stats.unavailable503,
     badPeers,
+    stalledPeers,
     seconds: Math.round(stats.elapsedMs()) / 1000,
   };
 }
@@ -40,6 +49,7 @@ export function formatSummary(s: Summary): string {
     `${s.outcome}: ${s.blocks ? `${s.blocks} block(s), ` : ""}${s.subtrees} subtree(s)` +
     `${s.subtreesFailed ? ` (${s.subtreesFailed} failed)` : ""}, ${s.txs} txs verified (${s.stored} stored), ` +
     `${mb} MB at ${rate} MB/s, ${s.retries} retries (${s.unavailable503} × 503), ${s.seconds.toFixed(2)} s` +
-    `${s.badPeers.length ? `; bad peers: ${s.badPeers.join(", ")}` : ""}`
+    `${s.badPeers.length ? `; bad peers: ${s.badPeers.join(", ")}` : ""}` +
+    `${s.stalledPeers.length ? `; stalled peers: ${s.stalledPeers.join(", ")}` : ""}`
   );
 }

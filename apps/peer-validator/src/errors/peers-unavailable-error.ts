@@ -3,8 +3,11 @@ import { ValidatorError } from "./validator-error.ts";
 /** What went wrong with one peer while fetching one resource. */
 export interface PeerFailure {
   peer: string;
-  /** `unavailable`: 503s exhausted, timeouts, network, other statuses; `bad-data`: failed verification. */
-  kind: "unavailable" | "bad-data" | "skipped-bad";
+  /**
+   * `unavailable`: 503s exhausted, timeouts, network, other statuses; `bad-data`: failed
+   * verification; `stalled`: no byte for `http_stall_timeout`; `skipped-*`: not asked, marked earlier.
+   */
+  kind: "unavailable" | "bad-data" | "stalled" | "skipped-bad" | "skipped-stalled";
   message: string;
   /** The failure's `code` (PeerError or VerificationError), when there was one. */
   code?: string;

@@ -1,17 +1,21 @@
 import { PeerError } from "../errors/peer-error.ts";
+import { stallArmed } from "./headers-stall.ts";
 
 export interface BodyChunksOptions {
   signal: AbortSignal;
   /** Absolute time (performance.now()) by which the whole body must have arrived. */
   deadline: number;
+  /** Longest wait for one read (`http_stall_timeout`), ms, 0 = none; the time we spend between reads is not counted. */
+  stallMs: number;
   peer: string;
   url: string;
 }
 
 /**
- * The chunks of a response body, with the attempt's deadline and the run's signal applied to
- * every read: a body that stalls forever, or drips slower than `--timeout` allows, ends in a
- * PeerError("TIMEOUT") and the connection is cancelled, so the next peer can be tried.
+ * The chunks of a response body, with the attempt's deadline, the stall timeout and the run's
+ * signal applied to every read: a read that waits `stallMs` for a byte ends in
+ * PeerError("STALLED"), a body that drips past the attempt's budget in PeerError("TIMEOUT"), and
+ * the connection is cancelled, so the next peer can be tried.
  */
 export async function* bodyChunks(body: ReadableStream<Uint8Array> | null, o: BodyChunksOptions) {
   if (!body) return;
@@ -33,8 +37,20 @@ export async function* bodyChunks(body: ReadableStream<Uint8Array> | null, o: Bo
     o.signal.throwIfAborted();
     while (true) {
       let r: Awaited<ReturnType<typeof reader.read>>;
+      let stall: ReturnType<typeof setTimeout> | undefined;
       try {
-        r = await Promise.race([reader.read(), stop]);
+        r = await Promise.race([
+          reader.read(),
+          stop,
+          new Promise<never>((_, reject) => {
+            if (!stallArmed(o.stallMs)) return;
+            stall = setTimeout(
+              () =>
+                reject(new PeerError("STALLED", `${o.url}: no body byte for http_stall_timeout (${o.stallMs} ms)`, o)),
+              o.stallMs,
+            );
+          }),
+        ]);
       } catch (err) {
         if (err instanceof PeerError || o.signal.aborted) throw err;
         // fetchWithRetry's per-attempt timer is linked to the body and fires first
@@ -43,6 +59,8 @@ export async function* bodyChunks(body: ReadableStream<Uint8Array> | null, o: Bo
         throw new PeerError("NETWORK", `${o.url}: body broke off: ${(err as Error)?.message ?? err}`, o, {
           cause: err,
         });
+      } finally {
+        clearTimeout(stall);
       }
       if (r.done) {
         done = true;
@@ -57,6 +75,24 @@ export async function* bodyChunks(body: ReadableStream<Uint8Array> | null, o: Bo
     if (!done) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
+}
+
+/** `bodyChunks` as a stream, for the package readers that take one (they cancel it when they stop early). */
+export function guardedBody(body: ReadableStream<Uint8Array> | null, o: BodyChunksOptions): ReadableStream<Uint8Array> {
+  const it = bodyChunks(body, o);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        const r = await it.next();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      },
+      async cancel() {
+        await it.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** The whole body, at most `maxBytes` (else `onTooLarge()` is thrown), through `bodyChunks`. */

@@ -1,27 +1,34 @@
 import { fetchWithRetry, findHttpRetryError, type NetworkError } from "@subtreekit/http-retry";
 import { PeerError, type PeerErrorCode } from "../errors/peer-error.ts";
 import type { Session } from "../session.ts";
+import { fetchWithHeadersStall } from "./headers-stall.ts";
 
 export interface PeerResponse {
   response: Response;
   url: string;
-  /** performance.now() by which the body must be read (the attempt's timeout). */
+  /** performance.now() by which the body must be read (the attempt's budget). */
   deadline: number;
+  /** Longest wait for one body read (`http_stall_timeout`). */
+  stallMs: number;
 }
 
 /**
  * One request to one peer with the run's retry policy: only 503 retried (429 with
  * `--retry-429`), backoff and Retry-After from `peer_retry_*`, equal jitter, the run's shared
- * RetryBudget, `--timeout` per attempt. Every failure comes back as a PeerError so the pool can
- * move to the next peer; cancellation comes back as the signal's reason.
+ * RetryBudget, `budgetMs` per attempt (default `--timeout`), and headers that must come within
+ * `http_stall_timeout`. Every failure comes back as a PeerError so the pool can move to the next
+ * peer; cancellation comes back as the signal's reason.
  */
 export async function peerFetch(
   s: Session,
   peer: string,
   path: string,
-  init?: { method?: "GET" | "POST"; body?: Uint8Array },
+  init?: { method?: "GET" | "POST"; body?: Uint8Array; budgetMs?: number },
 ): Promise<PeerResponse> {
   const url = `${peer}${path}`;
+  const timeoutMs = init?.budgetMs ?? s.timeoutMs;
+  const stallMs = s.settings.http_stall_timeout;
+  const flag = { stalled: false };
   try {
     const response = await fetchWithRetry(
       url,
@@ -39,7 +46,8 @@ export async function peerFetch(
         maxDelayMs: s.settings.peer_retry_max_delay_ms,
         maxRetryAfterMs: s.settings.peer_retry_max_retry_after_ms,
         jitter: "equal",
-        timeoutMs: s.timeoutMs,
+        timeoutMs,
+        fetch: fetchWithHeadersStall(stallMs, flag),
         signal: s.signal,
         budget: s.budget,
         // POST /subtree/:hash/txs only reads: re-sending it is safe
@@ -55,11 +63,21 @@ export async function peerFetch(
           }),
       },
     );
-    return { response, url, deadline: performance.now() + s.timeoutMs };
+    return { response, url, deadline: performance.now() + timeoutMs, stallMs };
   } catch (err) {
     if (s.signal.aborted) throw s.signal.reason;
     const known = findHttpRetryError(err);
     if (!known) throw err;
+    if (flag.stalled && known.code === "NETWORK")
+      throw new PeerError(
+        "STALLED",
+        `${url}: no response headers within http_stall_timeout (${stallMs} ms)`,
+        {
+          peer,
+          url,
+        },
+        { cause: err },
+      );
     const code: PeerErrorCode =
       known.code === "NOT_FOUND"
         ? "NOT_FOUND"

@@ -1,5 +1,7 @@
 import { readTxsBatches, toDisplayHex, toStandardBytes, txFee } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
+import { attemptBudgetMs } from "../http/attempt-budget.ts";
+import { guardedBody } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
 import type { Session } from "../session.ts";
 import type { NodeHashes } from "./node-hashes.ts";
@@ -58,12 +60,17 @@ async function fetchBatch(
     wanted.set(Buffer.from(nodes.at(idx)).toString("latin1"), idx);
   });
   const where = `${peer}: subtree ${hex}: POST /txs`;
-  const { response, url } = await peerFetch(s, peer, `/subtree/${hex}/txs`, { method: "POST", body });
+  const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/subtree/${hex}/txs`, {
+    method: "POST",
+    body,
+    budgetMs: attemptBudgetMs(s, batch.length),
+  });
   const ctx = { peer, url, subtree: hex, signal: s.signal, what: "POST /txs answer" };
   let got = 0;
   try {
     if (!response.body) throw new VerificationError("MALFORMED", `${where}: empty answer`, { peer, subtree: hex });
-    for await (const txs of readTxsBatches(response.body, { signal: s.signal, maxTxBytes: s.settings.max_tx_bytes })) {
+    const guarded = guardedBody(response.body, { signal: s.signal, deadline, stallMs, peer, url });
+    for await (const txs of readTxsBatches(guarded, { signal: s.signal, maxTxBytes: s.settings.max_tx_bytes })) {
       let bytes = 0;
       for (const tx of txs) {
         const key = Buffer.from(tx.txid).toString("latin1");

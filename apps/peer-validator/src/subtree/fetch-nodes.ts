@@ -12,12 +12,13 @@ import { NodeHashes } from "./node-hashes.ts";
  * hash we asked for (before any tx is fetched, as CheckBlockSubtrees does).
  */
 export async function fetchNodes(s: Session, peer: string, hex: string): Promise<NodeHashes> {
-  const { response, url, deadline } = await peerFetch(s, peer, `/subtree/${hex}`);
+  const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/subtree/${hex}`);
   const max = s.settings.max_subtree_leaves * 32;
   const detail = { peer, subtree: hex };
   const bytes = await readAll(response.body, {
     signal: s.signal,
     deadline,
+    stallMs,
     peer,
     url,
     maxBytes: max,

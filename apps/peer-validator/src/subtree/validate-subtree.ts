@@ -1,7 +1,9 @@
 import { isCoinbasePlaceholder, merkleHeight, parseSubtree } from "@subtreekit/subtree-stream";
 import { UsageError } from "../errors/usage-error.ts";
+import { attemptBudgetMs } from "../http/attempt-budget.ts";
+import { guardedBody } from "../http/body-chunks.ts";
 import { peerFetch } from "../http/peer-fetch.ts";
-import { type RunInput, type Session, sessionOf } from "../session.ts";
+import { type RunInput, type Session, sessionOf, withSignal } from "../session.ts";
 import type { BlobWriter } from "../types.ts";
 import { commitSubtree } from "./commit-subtree.ts";
 import { fetchMissingTxs } from "./fetch-missing-txs.ts";
@@ -55,7 +57,9 @@ export async function validateSubtree(o: ValidateSubtreeOptions): Promise<Subtre
     };
   }
   try {
-    return await s.peers.tryEach(`subtree ${hex}`, s.signal, (peer) => fromPeer(s, peer, hash, hex));
+    return await s.peers.tryEach(`subtree ${hex}`, s.signal, (peer, peerSignal) =>
+      fromPeer(s, withSignal(s, peerSignal), peer, hash, hex),
+    );
   } catch (err) {
     s.emit({
       type: "subtree-failed",
@@ -67,7 +71,11 @@ export async function validateSubtree(o: ValidateSubtreeOptions): Promise<Subtre
   }
 }
 
-async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string): Promise<SubtreeResult> {
+/**
+ * `run` is the run's session (the commit uses it: a verified subtree is stored even if its peer is
+ * dropped meanwhile); `s` is the same with the peer's signal, for everything that talks to the peer.
+ */
+async function fromPeer(run: Session, s: Session, peer: string, hash: Uint8Array, hex: string): Promise<SubtreeResult> {
   s.emit({ type: "subtree-start", subtree: hex, peer });
   const nodes = await fetchNodes(s, peer, hex);
   const n = nodes.length;
@@ -91,10 +99,13 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
       // .subtreeData is already stored, or a blob store whose writer has none) they stay in memory
       const file = stagingFile(writer);
       if (file) staged = new StagedSubtree(n, new StagedInFile(n, file));
-      const { response, url } = await peerFetch(s, peer, `/subtree_data/${hex}`);
+      const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/subtree_data/${hex}`, {
+        budgetMs: attemptBudgetMs(s, n),
+      });
       const w = writer;
-      // fetchWithRetry's per-attempt timeout stays linked to this body: a stall ends the read
-      const r = await verifyDataStream(response.body, {
+      // every read waits at most the stall timeout, and the whole body the attempt's budget
+      const guard = { signal: s.signal, deadline, stallMs, peer, url };
+      const r = await verifyDataStream(response.body && guardedBody(response.body, guard), {
         nodes,
         known,
         staged,
@@ -118,7 +129,7 @@ async function fromPeer(s: Session, peer: string, hash: Uint8Array, hex: string)
     await writer?.abort(err);
     throw err;
   }
-  await commitSubtree(s, hash, nodes, staged, writer);
+  await commitSubtree(run, hash, nodes, staged, writer);
   s.emit({ type: "subtree-done", subtree: hex, peer, txs: n, bytes, stored: staged.count });
   return { hash: hex, nodes, peer, path, stored: staged.count, bytes };
 }

@@ -11,14 +11,21 @@ export interface ValidatorRun {
   ms: number;
 }
 
-/** Runs `subtreekit-validate` as a real child process in `cwd` (stores under ./validator-data). */
-export async function runValidator(args: string[], cwd: string): Promise<ValidatorRun> {
+/**
+ * Runs `subtreekit-validate` as a real child process in `cwd` (stores under ./validator-data);
+ * `env` adds settings (e.g. `http_stall_timeout`).
+ */
+export async function runValidator(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<ValidatorRun> {
   const t0 = performance.now();
   const p = Bun.spawn(["bun", MAIN, ...args], {
     cwd,
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...env },
   });
   const [stdout, stderr, code] = await Promise.all([
     new Response(p.stdout).text(),

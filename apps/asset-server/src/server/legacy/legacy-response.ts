@@ -11,9 +11,10 @@ import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { RequestLog } from "../request-log.ts";
 import { peekedResponse } from "../stream-response.ts";
-import { admit, type Decision, subtreeOf, type Target, targetOf } from "../subtree-data/admit.ts";
+import { admit, type Decision, type Target, targetOf } from "../subtree-data/admit.ts";
 import { type BuildReader, publishedFile } from "../subtree-data/build-registry.ts";
 import { startBuild } from "../subtree-data/start-build.ts";
+import { unvalidatedOnly, usableSubtree } from "../subtree-data/stored-subtree.ts";
 
 /**
  * A legacy (wire) block: `[F9BEB4D9 | u32 size]` + header + varint txCount + coinbase + every
@@ -32,7 +33,7 @@ export async function legacyBlockResponse(
 ): Promise<Response> {
   const targets = block.subtrees.map((st, i) => {
     const t = targetOf(ctx, toDisplayHex(st));
-    if (!existsSync(t.dataPath) && subtreeOf(t.dataPath) === undefined) {
+    if (unvalidatedOnly(ctx, t) || (!existsSync(t.dataPath) && usableSubtree(ctx, t) === undefined)) {
       throw new AssetHttpError("NOT_FOUND", `subtree ${i} of the block not found`);
     }
     return t;

@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
+import { servedSubtreeTypes } from "../subtree-data/stored-subtree.ts";
 import { countRoute } from "./count-route.ts";
 
 /**
@@ -73,7 +74,7 @@ export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       for (let i = offset; i < Math.min(block.subtrees.length, offset + limit); i++) {
         const st = block.subtrees[i]!;
         const row: Record<string, unknown> = { index: i, hash: toDisplayHex(st) };
-        for (const type of ["subtree", "subtreeToCheck"] as const) {
+        for (const type of servedSubtreeTypes(ctx.settings)) {
           if (!(await ctx.blobs.exists(st, type))) continue;
           const head = await readSubtreeFileHead(ctx.blobs.path(st, type)).catch(() => undefined);
           if (head) Object.assign(row, { txCount: head.count, fee: Number(head.fees), size: Number(head.sizeInBytes) });

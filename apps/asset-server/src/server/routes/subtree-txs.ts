@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash } from "../params.ts";
+import { servedSubtreeTypes } from "../subtree-data/stored-subtree.ts";
 
 /** Reads at most `max` body bytes; more → 413 without buffering the rest. */
 async function readCapped(req: Request, max: number): Promise<Uint8Array> {
@@ -35,7 +36,8 @@ export function subtreeTxsRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     if (body.length === 0 || body.length % 32 !== 0) {
       throw new AssetHttpError("BAD_REQUEST", `body must be a non-empty multiple of 32 bytes, got ${body.length}`);
     }
-    const exists = (await ctx.blobs.exists(hash, "subtree")) || (await ctx.blobs.exists(hash, "subtreeToCheck"));
+    let exists = false;
+    for (const type of servedSubtreeTypes(ctx.settings)) if (!exists) exists = await ctx.blobs.exists(hash, type);
     if (!exists) throw new AssetHttpError("NOT_FOUND", `subtree ${toDisplayHex(hash)} not found`);
     const ids: Uint8Array[] = [];
     for (let at = 0; at < body.length; at += 32) ids.push(body.subarray(at, at + 32));

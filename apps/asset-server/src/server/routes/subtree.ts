@@ -9,12 +9,15 @@ import type { Hono } from "hono";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
-import type { BlobType } from "../ports.ts";
 import { peekedResponse } from "../stream-response.ts";
+import { servedSubtreeTypes } from "../subtree-data/stored-subtree.ts";
 
-/** Where a subtree is stored: `subtree`, else `subtreeToCheck` (spec §1.2), else 404. */
+/**
+ * Where a subtree is stored: `subtree`, else `subtreeToCheck` (spec §1.2) when
+ * `asset_serve_unvalidated_subtrees` allows it, else 404.
+ */
 async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
-  for (const type of ["subtree", "subtreeToCheck"] as BlobType[]) {
+  for (const type of servedSubtreeTypes(ctx.settings)) {
     if (await ctx.blobs.exists(hash, type)) return ctx.blobs.path(hash, type);
   }
   throw new AssetHttpError("NOT_FOUND", `subtree ${toDisplayHex(hash)} not found`);

@@ -6,6 +6,7 @@ import type { ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import type { BlobType } from "../ports.ts";
 import { type Claim, isClaim, type RunningBuild } from "./build-registry.ts";
+import { subtreeOf, unvalidatedOnly, usableSubtree } from "./stored-subtree.ts";
 
 /** The subtree a request names, with the paths admission looks at (kept per hash: see {@link targetOf}). */
 export interface Target {
@@ -13,7 +14,7 @@ export interface Target {
   /** Display hex, lower case. */
   readonly hex: string;
   readonly dataPath: string;
-  /** Which stored form a build reads, once seen (a stored subtree stays until pruned). */
+  /** Which stored form a build reads, once seen and allowed (a stored subtree stays until pruned). */
   subtree?: BlobType;
   /** The loop turn in which the data file was last seen absent (see {@link servableSize}). */
   absentIn?: number;
@@ -53,7 +54,8 @@ export type Decision =
   | { kind: "notFound" };
 
 /**
- * The admission decision, in DESIGN.md's order: existing file → 404 without a subtree → follow a
+ * The admission decision, in DESIGN.md's order: existing file (404 when its subtree is only
+ * unvalidated and `asset_serve_unvalidated_subtrees` is off) → 404 without a usable subtree → follow a
  * build in flight (here or on another replica) → a create permit, taken without waiting (none →
  * 503 at once) → build. It holds no state: builds live in `ctx.builds`, the `Retry-After` and a
  * brief deferral of a free permit come from `ctx.retry`. Synchronous up to the first question
@@ -68,8 +70,8 @@ export function admit(
   if (ctx.closing)
     return { kind: "reject", retryAfterS: ctx.settings.asset_subtree_data_retry_after_s, why: "shutdown" };
   const size = servableSize(ctx, t);
-  if (size >= 0) return { kind: "file", size };
-  const subtree = (t.subtree ??= subtreeOf(t.dataPath));
+  if (size >= 0) return unvalidatedOnly(ctx, t) ? NOT_FOUND : { kind: "file", size };
+  const subtree = usableSubtree(ctx, t);
   if (subtree === undefined) return NOT_FOUND;
   const running = ctx.builds.find(t.hash, t.hex);
   if (running instanceof Promise) return running.then((r) => afterFind(ctx, t, subtree, client, r, true));
@@ -172,13 +174,4 @@ function servableSize(ctx: ServerContext, t: Target): number {
     ctx.logger.warn({ file: path, movedTo: aside, err: (error as Error).message }, "subtree data file moved aside");
     return -1;
   }
-}
-
-/** Which stored form of the subtree a build reads: `subtree`, else `subtreeToCheck`. */
-export function subtreeOf(dataPath: string): BlobType | undefined {
-  // Teranode's layout: sibling types share the path up to the extension.
-  const base = dataPath.slice(0, -".subtreeData".length);
-  if (existsSync(`${base}.subtree`)) return "subtree";
-  if (existsSync(`${base}.subtreeToCheck`)) return "subtreeToCheck";
-  return undefined;
 }
