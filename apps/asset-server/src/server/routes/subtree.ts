@@ -13,7 +13,7 @@ import type { BlobType } from "../ports.ts";
 import { peekedResponse } from "../stream-response.ts";
 
 /** Where a subtree is stored: `subtree`, else `subtreeToCheck` (spec §1.2), else 404. */
-async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
+export async function locateSubtree(ctx: ServerContext, hash: Uint8Array): Promise<string> {
   for (const type of ["subtree", "subtreeToCheck"] as BlobType[]) {
     if (await ctx.blobs.exists(hash, type)) return ctx.blobs.path(hash, type);
   }
@@ -28,7 +28,7 @@ async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
  */
 export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   const stream = async (hash: Uint8Array, log: AppEnv["Variables"]["log"], hex: boolean, signal: AbortSignal) => {
-    const path = await locate(ctx, hash);
+    const path = await locateSubtree(ctx, hash);
     const { count } = await readSubtreeFileHead(path);
     const it = readSubtreeFileNodeHashes(path, count, { batch: 4096 })[Symbol.asyncIterator]();
     const next = async () => {
@@ -55,7 +55,7 @@ export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.get("/subtree/:hash/json", async (c) => {
     const hash = parseHash(c.req.param("hash"));
     const { offset, limit } = parsePage(c.req.query());
-    const path = await locate(ctx, hash);
+    const path = await locateSubtree(ctx, hash);
     const head = await readSubtreeFileHead(path);
     const nodes = await readSubtreeFileNodes(path, Math.min(offset, head.count), Math.min(offset + limit, head.count));
     const whole = offset === 0 && nodes.length === head.count;
