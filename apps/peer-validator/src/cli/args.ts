@@ -13,7 +13,7 @@ options:
   --peer URL          a peer's asset base URL with the API prefix (http://host:8090/api/v1); repeatable, tried in order
   --concurrency N     subtrees validated at once per block (default 4)
   --timeout DURATION  per attempt, headers and body: 30000, 30s, 5m (default http_streaming_timeout)
-  --retry-429         retry 429 like 503
+  --retry-429         retry every 429 like 503 (a 429 with Retry-After is retried anyway)
   --json              line-delimited JSON events on stdout instead of the progress bar
   --txstore URL       tx store (default setting txstore, else sqlite://./validator-data/txstore.sqlite)
   --subtreestore URL  blob store (default setting subtreestore, else file://./validator-data/subtreestore)
