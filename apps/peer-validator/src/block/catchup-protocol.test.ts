@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type SeedResult, seedChain } from "@subtreekit/asset-server";
-import { fromDisplayHex } from "@subtreekit/subtree-stream";
+import { fromDisplayHex, parseModelBlockChain } from "@subtreekit/subtree-stream";
 import { catchup, type ValidatorEvent } from "../index.ts";
 import { type RealServer, startRealServer } from "../testing/asset-server.ts";
 import { type TempStores, tempStores } from "../testing/temp-stores.ts";
@@ -111,5 +111,86 @@ describe("catchup with the Teranode catch-up protocol", () => {
     expect(events.filter((e) => e.type === "catchup-fallback")).toMatchObject([{ route: "blocks" }]);
     expect(await answered(server, "get_block_headers_from_common_ancestor")).toBe(1);
     expect(await answered(server, "get_block")).toBe(BLOCKS);
+  }, 60_000);
+
+  /**
+   * Test double: a front over the main server that rewrites the answers of one route, to check
+   * what the validator does with a peer that sends wrong catch-up data.
+   */
+  const tamperingPeer = (route: RegExp, tamper: (body: Uint8Array) => Uint8Array, rewrite = (path: string) => path) => {
+    const front = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(req) {
+        const url = new URL(req.url);
+        const res = await fetch(
+          `${main.server.api.replace("/api/v1", "")}${route.test(url.pathname) ? rewrite(url.pathname) : url.pathname}${url.search}`,
+        );
+        if (!route.test(url.pathname) || res.status !== 200) return res;
+        return new Response(tamper(new Uint8Array(await res.arrayBuffer())) as Uint8Array<ArrayBuffer>);
+      },
+    });
+    return { api: `http://127.0.0.1:${front.port}/api/v1`, stop: () => front.stop(true) };
+  };
+  const failWith = async (peer: string, to: string) => {
+    const st = await stores();
+    const events: ValidatorEvent[] = [];
+    const err = await catchup({
+      to,
+      peers: [peer],
+      txStore: st.txStore,
+      blobStore: st.blobStore,
+      events: (e) => events.push(e),
+    }).catch((e) => e);
+    expect(await st.txStore.count()).toBe(0);
+    return { err, failed: events.find((e) => e.type === "peer-failed") };
+  };
+
+  test("test double: /blocks one short, out of order or shifted by one: bad data saying which; nothing stored", async () => {
+    const tip = main.chain.at(-1)!.block;
+    const short = tamperingPeer(/\/blocks\//, (b) => {
+      const blocks = parseModelBlockChain(b);
+      return Buffer.concat(blocks.slice(0, -1).map((x) => x.bytes));
+    });
+    const a = await failWith(short.api, tip);
+    expect(a.failed).toMatchObject({ kind: "bad-data" });
+    expect(a.failed && "message" in a.failed ? a.failed.message : "").toContain(
+      `expected ${BLOCKS} blocks, got ${BLOCKS - 1}`,
+    );
+    short.stop();
+    // the blocks of the chain, but oldest first: they do not chain newest first, so they do not parse
+    const reversed = tamperingPeer(/\/blocks\//, (b) =>
+      Buffer.concat(
+        parseModelBlockChain(b)
+          .reverse()
+          .map((x) => x.bytes),
+      ),
+    );
+    const r = await failWith(reversed.api, tip);
+    expect(r.failed).toMatchObject({ kind: "bad-data" });
+    expect(r.failed && "message" in r.failed ? r.failed.message : "").toContain("do not parse");
+    reversed.stop();
+    // a chained segment of the right length, one block newer than asked for: hash mismatch at index 0
+    const to = main.chain[20]!.block;
+    const shifted = tamperingPeer(
+      /\/blocks\//,
+      (b) => b,
+      (path) => path.replace(to, main.chain[21]!.block),
+    );
+    const m = await failWith(shifted.api, to);
+    expect(m.failed && "message" in m.failed ? m.failed.message : "").toContain(
+      `block hash mismatch at index 0: ${main.chain[1]!.block}, header says ${main.chain[0]!.block}`,
+    );
+    shifted.stop();
+  }, 60_000);
+
+  test("test double: headers that skip one are not chained: bad data naming the index; nothing stored", async () => {
+    const gap = tamperingPeer(/\/headers_from_common_ancestor\//, (b) =>
+      Buffer.concat([b.subarray(0, 80 * 5), b.subarray(80 * 6)]),
+    );
+    const g = await failWith(gap.api, main.chain.at(-1)!.block);
+    expect(g.failed).toMatchObject({ kind: "bad-data" });
+    expect(g.failed && "message" in g.failed ? g.failed.message : "").toContain("header 5 is not the child of");
+    gap.stop();
   }, 60_000);
 });
