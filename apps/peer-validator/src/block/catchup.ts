@@ -11,7 +11,8 @@ import { validateInOrder } from "./validate-in-order.ts";
 /**
  * `to`: the newest block; `from`: the oldest block to validate (inclusive); `maxBlocks`: at most
  * this many blocks (the newest); `concurrency`: subtrees at once per block; `prefetch`: blocks whose
- * subtrees are validated ahead of the one being finished (default 4).
+ * subtrees are validated ahead of the one being finished (default 1: with `concurrency` 4 that
+ * is 8 subtrees at once, twice a default server's build cap, so more would mostly buy 503s).
  */
 export type CatchupOptions = RunInput & {
   to: string;
@@ -42,7 +43,7 @@ export async function catchup(o: CatchupOptions): Promise<CatchupResult> {
   const to = parseHash(o.to, "--to");
   if (o.from) parseHash(o.from, "--from");
   const concurrency = o.concurrency ?? 4;
-  const prefetch = Math.max(0, o.prefetch ?? 4);
+  const prefetch = Math.max(0, o.prefetch ?? 1);
   if (await s.blobStore.exists(to, "block", { signal: s.signal })) {
     s.emit({ type: "catchup-plan", blocks: [], from: o.from });
     return { blocks: [], stoppedAt: "stored", protocol: "headers" };
