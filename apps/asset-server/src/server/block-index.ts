@@ -39,11 +39,11 @@ export class BlockIndex {
 
   /** Records a stored block from its model bytes; returns it (parsed by subtree-stream). */
   add(bytes: Uint8Array): IndexedBlock {
-    const block = parseModelBlock(bytes);
     const hash = blockHash(bytes);
     const key = toHex(hash);
     const known = this.#byKey.get(key);
     if (known) return known;
+    const block = parseModelBlock(bytes);
     const entry: IndexedBlock = {
       hash,
       hex: toDisplayHex(hash),

@@ -20,6 +20,7 @@ export class HeightTracker {
   /** When the last scan started (performance.now()), to bound on-demand rescans. */
   lastScanAt = Number.NEGATIVE_INFINITY;
   readonly blocks: BlockIndex;
+  #scanning: Promise<number> | undefined;
 
   constructor(
     readonly blobs: BlobStorePort,
@@ -42,8 +43,15 @@ export class HeightTracker {
       });
   }
 
-  /** Scans `<root>/xx/*.block` for the highest height (a no-op without a root). */
-  async scan(): Promise<number> {
+  /** Scans `<root>/xx/*.block` for the highest height (a no-op without a root); one scan at a time. */
+  scan(): Promise<number> {
+    this.#scanning ??= this.#scan().finally(() => {
+      this.#scanning = undefined;
+    });
+    return this.#scanning;
+  }
+
+  async #scan(): Promise<number> {
     this.lastScanAt = performance.now();
     if (!this.blobRoot) return this.current;
     let best = this.current;
@@ -67,7 +75,7 @@ export class HeightTracker {
 
   /** Scans again unless a scan started less than `minAgeMs` ago (a lookup that may be one scan late). */
   async rescan(minAgeMs: number): Promise<void> {
-    if (performance.now() - this.lastScanAt >= minAgeMs) await this.scan();
+    if (this.#scanning || performance.now() - this.lastScanAt >= minAgeMs) await this.scan();
   }
 
   start(everyMs: number): void {
