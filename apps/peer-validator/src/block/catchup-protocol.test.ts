@@ -86,6 +86,16 @@ describe("catchup with the Teranode catch-up protocol", () => {
     expect(done).toEqual(chain.slice(20).map((b) => b.block));
     const headers = server.log.slice(before).filter((q) => q.path.includes("/headers_from_common_ancestor/"));
     expect(headers).toHaveLength(1);
+    // the locator names what this validator stores, newest first: the peer starts from there
+    const locator = new URLSearchParams(headers[0]!.search).get("block_locator_hashes")!;
+    expect(locator.length % 64).toBe(0);
+    expect(locator.slice(0, 64 * 10)).toBe(
+      chain
+        .slice(10, 20)
+        .reverse()
+        .map((b) => b.block)
+        .join(""),
+    );
     const blocks = server.log.slice(before).filter((q) => q.path.includes("/blocks/"));
     expect(blocks.map((q) => q.path)).toEqual([`/api/v1/blocks/${chain.at(-1)!.block}`]);
   }, 60_000);

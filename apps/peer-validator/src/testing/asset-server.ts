@@ -10,6 +10,8 @@ import { REPO_ROOT } from "@subtreekit/testkit";
 export interface ServerRequest {
   method: string;
   path: string;
+  /** The query string, `?…` or empty. */
+  search: string;
   status: number;
   /** POST /txs: txids asked for. */
   txids?: number;
@@ -54,7 +56,8 @@ export async function startRealServer(
     hostname: "127.0.0.1",
     idleTimeout: 0,
     async fetch(req) {
-      const entry: ServerRequest = { method: req.method, path: new URL(req.url).pathname, status: 0 };
+      const url = new URL(req.url);
+      const entry: ServerRequest = { method: req.method, path: url.pathname, search: url.search, status: 0 };
       log.push(entry);
       if (req.method === "POST") entry.txids = (await req.clone().arrayBuffer()).byteLength / 32;
       if (notFound?.test(entry.path.slice(settings.asset_apiPrefix.length))) {
