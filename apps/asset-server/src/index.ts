@@ -1,3 +1,5 @@
+export { type SeedOptions, type SeedResult, seed } from "./seed/seed.ts";
+export { type SeedChainOptions, seedChain } from "./seed/seed-chain.ts";
 export { createApp } from "./server/app.ts";
 export type { AppEnv, ServerContext } from "./server/context.ts";
 export {

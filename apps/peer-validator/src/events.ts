@@ -31,6 +31,8 @@ export type ValidatorEvent =
   | { type: "block-done"; block: string; height: number; txs: number }
   | { type: "block-failed"; block: string; message: string; code: string }
   | { type: "catchup-plan"; blocks: string[]; from: string | undefined }
+  /** The peers do not speak the catch-up protocol (404): blocks are fetched one `/block/:hash` at a time. */
+  | { type: "catchup-fallback"; route: "headers_from_common_ancestor" | "blocks"; message: string }
   | { type: "already-stored"; kind: "subtree" | "block"; hash: string };
 
 export type EventSink = (event: ValidatorEvent) => void;

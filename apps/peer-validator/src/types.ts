@@ -57,6 +57,12 @@ export interface BlobStoreLike {
   /** The blob's body (magic header stripped), or undefined when absent. */
   get(hash: Uint8Array, type: BlobType, options?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
   createWriter(hash: Uint8Array, type: BlobType, options?: { signal?: AbortSignal }): Promise<BlobWriter> | BlobWriter;
+  /**
+   * Hashes of every stored blob of a type (`@subtreekit/stores` has it): catchup builds its block
+   * locator from the stored blocks. Without it the locator is empty and the peer starts at the
+   * oldest block it has.
+   */
+  list?(type: "block", options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array>;
 }
 
 /** Settings the validator reads; teranode key names where one exists. */

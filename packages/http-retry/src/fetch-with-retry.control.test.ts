@@ -172,3 +172,32 @@ describe("fetchWithRetry: network errors and timeouts", () => {
     );
   });
 });
+
+describe("fetchWithRetry: retryWhenHinted", () => {
+  const tooMany = (retryAfter?: string) => (n: number) =>
+    n === 1
+      ? new Response("slow down", {
+          status: 429,
+          headers: retryAfter === undefined ? {} : { "retry-after": retryAfter },
+        })
+      : new Response("ok");
+
+  test("a 429 with Retry-After is retried after the hint; without one it fails at once", async () => {
+    using hinted = testServer(tooMany("2"));
+    const s = fakeSleep();
+    const res = await fetchWithRetry(hinted.url, undefined, { ...opts(), sleep: s.sleep, retryWhenHinted: [429] });
+    expect(await res.text()).toBe("ok");
+    expect(s.sleeps).toEqual([2000]);
+    using bare = testServer(tooMany());
+    const err = await fetchWithRetry(bare.url, undefined, { ...opts(), retryWhenHinted: [429] }).catch((e) => e);
+    expect((err as HttpRetryError).code).toBe("TOO_MANY_REQUESTS");
+    expect(bare.seen.count).toBe(1);
+  });
+
+  test("without the option a hinted 429 is not retried (the default stays 503 only)", async () => {
+    using srv = testServer(tooMany("1"));
+    const err = await fetchWithRetry(srv.url, undefined, opts()).catch((e) => e);
+    expect((err as HttpRetryError).code).toBe("TOO_MANY_REQUESTS");
+    expect(srv.seen.count).toBe(1);
+  });
+});

@@ -36,6 +36,7 @@ export async function fetchWithRetry(
   const maxAttempts = options.maxAttempts ?? 6;
   assertRetryable(input, init, maxAttempts, options.retryNonIdempotent ?? false);
   const retryOn = options.retryOn ?? [503];
+  const hinted = options.retryWhenHinted ?? [];
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   const backoff = {
     initialDelayMs: options.initialDelayMs ?? 250,
@@ -88,7 +89,8 @@ export async function fetchWithRetry(
       const retryable =
         error.code === "NETWORK"
           ? (options.retryNetworkErrors ?? false)
-          : retryOn.includes((error as { status?: number }).status ?? 0);
+          : retryOn.includes((error as { status?: number }).status ?? 0) ||
+            (error.retryAfterMs !== undefined && hinted.includes((error as { status?: number }).status ?? 0));
       if (!retryable) throw error;
       if (attempts >= maxAttempts) throw exhausted(error, attempts);
       const hint = error.retryAfterMs;

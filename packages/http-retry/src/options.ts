@@ -6,6 +6,11 @@ import type { RetryBudget } from "./retry-budget.ts";
 export interface RetryOptions {
   /** Statuses that are retried. Default `[503]`; add 429 to retry rate limiting too. */
   retryOn?: readonly number[];
+  /**
+   * Statuses retried only when the response carries a usable `Retry-After` (e.g. `[429]`: a rate
+   * limiter that says when to come back). Default `[]`. `retryOn` wins for a status in both.
+   */
+  retryWhenHinted?: readonly number[];
   /** Retry transport failures and per-attempt timeouts too. Default false. */
   retryNetworkErrors?: boolean;
   /** Requests at most, first one included. Default 6. */

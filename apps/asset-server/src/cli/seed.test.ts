@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openBlobStore, openTxStore } from "@subtreekit/stores";
-import { fromDisplayHex } from "@subtreekit/subtree-stream";
+import { fromDisplayHex, parseModelBlock, toDisplayHex } from "@subtreekit/subtree-stream";
 import { seed } from "../seed/seed.ts";
 
 const MAIN = join(import.meta.dir, "..", "main.ts");
@@ -65,6 +65,23 @@ describe("seed command", () => {
     expect(lines[0]).toMatch(/^block [0-9a-f]{64} \(height 1000, 16 txs\)$/);
     expect(lines.slice(1)).toHaveLength(2);
     for (const l of lines.slice(1)) expect(l).toMatch(/^subtree [0-9a-f]{64}$/);
+  }, 30_000);
+
+  test('--blocks 3 --json: a chain, "blocks" oldest first, "block" its tip, each block\'s parent the one before', async () => {
+    const run = await seedCli(["--subtrees", "1", "--txs", "4", "--tx-bytes", "250", "--blocks", "3", "--json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.blocks).toHaveLength(3);
+    expect(out.block).toBe(out.blocks[2]);
+    const blobs = await openBlobStore(`file://${run.cwd}/data/subtreestore`);
+    const parent = async (hex: string) =>
+      toDisplayHex(parseModelBlock((await blobs.get(fromDisplayHex(hex), "block"))!).header.prevHash);
+    expect(await parent(out.blocks[2])).toBe(out.blocks[1]);
+    expect(await parent(out.blocks[1])).toBe(out.blocks[0]);
+    const bad = await seedCli(["--subtrees", "1", "--txs", "4", "--tx-bytes", "250", "--blocks", "0"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("blocks must be an integer from 1");
   }, 30_000);
 
   test("missing or bad numbers: exit 2 with usage, nothing stored", async () => {

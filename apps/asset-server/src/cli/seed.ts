@@ -2,28 +2,31 @@
 import { parseArgs } from "node:util";
 import { type OpenedStores, openStores } from "../import/open-stores.ts";
 import { createProgress } from "../import/progress.ts";
-import { seed } from "../seed/seed.ts";
+import { seedChain } from "../seed/seed-chain.ts";
 import { type CommandUsage, formatUsage, usageLine } from "./usage.ts";
 
 export const usage: CommandUsage = {
   name: "seed",
-  args: "--subtrees N --txs M --tx-bytes B [--seed S] [--height H] [--json] [--txstore URL] [--subtreestore URL]",
-  summary: "Store one synthetic block of N subtrees × M txs of B bytes; the same flags give the same hashes.",
+  args: "--subtrees N --txs M --tx-bytes B [--blocks K] [--seed S] [--height H] [--json] [--txstore URL] [--subtreestore URL]",
+  summary:
+    "Store a synthetic block (or a chain of K) of N subtrees × M txs of B bytes; the same flags give the same hashes.",
   flags: [
     ["--subtrees N", "subtrees in the block (required)"],
     ["--txs M", "nodes per subtree (required)"],
     ["--tx-bytes B", "size of each tx in bytes, from 204 (required)"],
     ["--seed S", "PRNG seed: another seed, other txs and hashes (default 1)"],
-    ["--height H", "block height (default 1000)"],
-    ["--json", 'print one object {"block": hash, "subtrees": [...]}'],
+    ["--blocks K", "a chain of K blocks, each the parent of the next (default 1)"],
+    ["--height H", "height of the (first) block (default 1000)"],
+    ["--json", 'print one object {"block": tip, "subtrees": [...], "blocks": [oldest … tip] with --blocks}'],
     ["--txstore URL", "tx store to write to (default: the txstore setting)"],
     ["--subtreestore URL", "blob store to write to (default: the subtreestore setting)"],
   ],
 };
 
 /**
- * `seed`: stores a synthetic block (see `seed()`), prints `block <hash>` and one `subtree <hash>`
- * line per subtree, or with `--json` one object `{ "block": …, "subtrees": […] }`.
+ * `seed`: stores a synthetic block, or with `--blocks K` a chain of K (see `seedChain()`), prints
+ * `block <hash>` and one `subtree <hash>` line per subtree for each block, oldest first, or with
+ * `--json` one object `{ "block": tip, "subtrees": […] }` (plus `"blocks"`, oldest first, with `--blocks`).
  * Returns the exit code: 0 done, 1 failed, 2 bad usage.
  */
 export async function run(argv: string[], options: { signal?: AbortSignal; cwd?: string } = {}): Promise<number> {
@@ -37,6 +40,7 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
         "tx-bytes": { type: "string" },
         seed: { type: "string" },
         height: { type: "string" },
+        blocks: { type: "string" },
         json: { type: "boolean" },
         txstore: { type: "string" },
         subtreestore: { type: "string" },
@@ -64,7 +68,7 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
     }
     return n;
   };
-  let counts: { subtrees: number; txs: number; txBytes: number; seed: number; height: number };
+  let counts: { subtrees: number; txs: number; txBytes: number; seed: number; height: number; blocks: number };
   try {
     counts = {
       subtrees: num("subtrees"),
@@ -72,6 +76,7 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
       txBytes: num("tx-bytes"),
       seed: num("seed", 1),
       height: num("height", 1000),
+      blocks: num("blocks", 1),
     };
   } catch (err) {
     console.error(`seed: ${(err as Error).message}\n${usageLine(usage)}`);
@@ -89,20 +94,27 @@ export async function run(argv: string[], options: { signal?: AbortSignal; cwd?:
     console.error(`seed: cannot open the stores: ${(err as Error).message}`);
     return 1;
   }
-  const progress = createProgress(counts.subtrees, "subtrees");
+  const progress = createProgress(counts.subtrees * counts.blocks, "subtrees");
   try {
-    const result = await seed({
+    const chain = await seedChain({
       txStore: stores.txStore,
       blobStore: stores.blobStore,
       ...counts,
       signal: options.signal,
-      onProgress: (p) => progress.update(p.subtreesDone, `${p.txsDone} txs`),
+      onProgress: (p) =>
+        progress.update(p.blocksDone * p.subtrees + p.subtreesDone, `block ${p.blocksDone + 1}/${p.blocks}`),
     });
     progress.stop();
-    if (values.json) console.log(JSON.stringify({ block: result.block, subtrees: result.subtrees }));
-    else {
-      console.log(`block ${result.block} (height ${result.height}, ${result.txCount} txs)`);
-      for (const s of result.subtrees) console.log(`subtree ${s}`);
+    const tip = chain.at(-1)!;
+    if (values.json) {
+      const out: Record<string, unknown> = { block: tip.block, subtrees: tip.subtrees };
+      if (values.blocks !== undefined) out.blocks = chain.map((b) => b.block);
+      console.log(JSON.stringify(out));
+    } else {
+      for (const b of chain) {
+        console.log(`block ${b.block} (height ${b.height}, ${b.txCount} txs)`);
+        for (const s of b.subtrees) console.log(`subtree ${s}`);
+      }
     }
     return 0;
   } catch (err) {

@@ -9,8 +9,9 @@ export class Prng {
   #c: number;
   #d: number;
 
-  constructor(seed: number) {
-    let s = seed >>> 0;
+  /** `stream`: another sequence for the same seed (block i of a seeded chain); 0 is the seed's own. */
+  constructor(seed: number, stream = 0) {
+    let s = (seed ^ Math.imul(stream, 0x632b_e5ab)) >>> 0;
     // splitmix32 spreads a small seed (0, 1, 2…) over the whole state.
     const next = () => {
       s = (s + 0x9e3779b9) >>> 0;

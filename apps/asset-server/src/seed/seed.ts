@@ -58,6 +58,10 @@ export interface SeedOptions {
   seed?: number;
   /** Block height, also encoded in the coinbase (BIP34). Default 1000. */
   height?: number;
+  /** Parent hash (internal order), to extend a chain; default: random from the seed (a parent nobody has). */
+  prevHash?: Uint8Array;
+  /** Another PRNG sequence for the same seed: block i of a chain uses i, so its txs differ. Default 0. */
+  stream?: number;
   signal?: AbortSignal;
   onProgress?: (progress: SeedProgress) => void;
 }
@@ -106,7 +110,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     throw new SeedError("BAD_OPTION", `seed must be a non-negative integer, got ${seedValue}`);
   }
   signal?.throwIfAborted();
-  const prng = new Prng(seedValue);
+  const prng = new Prng(seedValue, options.stream ?? 0);
   const coinbaseTx = makeCoinbase(height, prng);
   const coinbaseId = txid(coinbaseTx);
   const factory = new SyntheticTxFactory(prng, txBytes);
@@ -160,7 +164,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const txCount = n * m;
   const header = {
     version: 0x2000_0000,
-    prevHash: prng.fill(new Uint8Array(32)),
+    prevHash: options.prevHash ?? prng.fill(new Uint8Array(32)),
     merkleRoot: blockMerkleRoot(roots, { subtreeLeaves: hashes.map(() => m) }),
     timestamp: 1_700_000_000,
     // Regtest difficulty: about every second nonce meets it, so the header is really "mined".

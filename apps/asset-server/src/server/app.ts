@@ -5,10 +5,12 @@ import { AssetHttpError, errorResponse } from "./errors.ts";
 import { RequestLog } from "./request-log.ts";
 import { blockRoutes } from "./routes/block.ts";
 import { blockLegacyRoutes, restBlockRoute } from "./routes/block-legacy.ts";
+import { catchupRoutes } from "./routes/catchup.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { subtreeRoutes } from "./routes/subtree.ts";
 import { subtreeDataRoutes } from "./routes/subtree-data.ts";
 import { subtreeTxsRoutes } from "./routes/subtree-txs.ts";
+import { subtreeTxsJsonRoute } from "./routes/subtree-txs-json.ts";
 import { txRoutes } from "./routes/tx.ts";
 
 /**
@@ -43,10 +45,12 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>({ router: new RegExpRouter() });
   subtreeDataRoutes(api, ctx);
   subtreeTxsRoutes(api, ctx);
+  subtreeTxsJsonRoute(api, ctx);
   subtreeRoutes(api, ctx);
   txRoutes(api, ctx);
   blockRoutes(api, ctx);
   blockLegacyRoutes(api, ctx);
+  catchupRoutes(api, ctx);
   healthRoutes(api, ctx);
   const prefix = ctx.settings.asset_apiPrefix.replace(/\/+$/, "");
   app.route(prefix || "/", api);

@@ -1,14 +1,15 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { parseModelBlock } from "@subtreekit/subtree-stream";
 import type { Logger } from "pino";
+import { BlockIndex } from "./block-index.ts";
 import type { BlobStorePort } from "./ports.ts";
 
 /**
  * Current height = highest stored block's height (DAH of on-demand files = this + retention).
  * Rises are noticed by a periodic scan of stored blocks (the importer may run in another
  * process; each block file is parsed once, later scans only list directories); each rise runs
- * `pruneExpired` in the background, one at a time.
+ * `pruneExpired` in the background, one at a time. Each block parsed is also added to `blocks`,
+ * the index the catch-up routes walk.
  */
 export class HeightTracker {
   current = 0;
@@ -16,12 +17,18 @@ export class HeightTracker {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Block files already parsed: a block's height never changes, so each is read once. */
   readonly #seen = new Set<string>();
+  /** When the last scan started (performance.now()), to bound on-demand rescans. */
+  lastScanAt = Number.NEGATIVE_INFINITY;
+  readonly blocks: BlockIndex;
+  #scanning: Promise<number> | undefined;
 
   constructor(
     readonly blobs: BlobStorePort,
     readonly blobRoot: string | undefined,
     readonly logger: Logger,
-  ) {}
+  ) {
+    this.blocks = new BlockIndex(blobs);
+  }
 
   /** Records a height seen; a rise triggers a background prune. */
   observe(height: number): void {
@@ -36,8 +43,16 @@ export class HeightTracker {
       });
   }
 
-  /** Scans `<root>/xx/*.block` for the highest height (a no-op without a root). */
-  async scan(): Promise<number> {
+  /** Scans `<root>/xx/*.block` for the highest height (a no-op without a root); one scan at a time. */
+  scan(): Promise<number> {
+    this.#scanning ??= this.#scan().finally(() => {
+      this.#scanning = undefined;
+    });
+    return this.#scanning;
+  }
+
+  async #scan(): Promise<number> {
+    this.lastScanAt = performance.now();
     if (!this.blobRoot) return this.current;
     let best = this.current;
     const dirs = await readdir(this.blobRoot).catch(() => [] as string[]);
@@ -48,7 +63,7 @@ export class HeightTracker {
         this.#seen.add(f);
         try {
           const bytes = new Uint8Array(await Bun.file(join(this.blobRoot, d, f)).arrayBuffer());
-          best = Math.max(best, parseModelBlock(bytes.subarray(8)).height);
+          best = Math.max(best, this.blocks.add(bytes.subarray(8)).height);
         } catch {
           // A block we cannot parse does not stop the server; its route reports it.
         }
@@ -56,6 +71,11 @@ export class HeightTracker {
     }
     this.observe(best);
     return best;
+  }
+
+  /** Scans again unless a scan started less than `minAgeMs` ago (a lookup that may be one scan late). */
+  async rescan(minAgeMs: number): Promise<void> {
+    if (this.#scanning || performance.now() - this.lastScanAt >= minAgeMs) await this.scan();
   }
 
   start(everyMs: number): void {

@@ -33,6 +33,9 @@ const HTTP_ROUTES = [
   "get_transactions",
   "get_block",
   "get_block_legacy",
+  "get_blocks",
+  "get_block_headers_from_common_ancestor",
+  "get_subtree_txs",
 ] as const;
 export type HttpRoute = (typeof HTTP_ROUTES)[number];
 

@@ -22,7 +22,7 @@ export interface FetchedBlock {
 }
 
 // a model block is a header, a subtree list and a coinbase: tens of KiB in practice
-const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
+export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
 
 /** `GET /block/:hash` from one peer, parsed, and checked to hash to what was asked for. */
 export async function fetchBlock(s: Session, peer: string, hex: string): Promise<FetchedBlock> {

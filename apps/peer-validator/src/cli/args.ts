@@ -14,7 +14,7 @@ options:
   --concurrency N     subtrees validated at once per block (default 4)
   --timeout DURATION  per attempt, headers and body: 30000, 30s, 5m (default http_streaming_timeout;
                       large subtree bodies get more, see http_min_body_rate; silence ends at http_stall_timeout)
-  --retry-429         retry 429 like 503
+  --retry-429         retry every 429 like 503 (a 429 with Retry-After is retried anyway)
   --json              line-delimited JSON events on stdout instead of the progress bar
   --txstore URL       tx store (default setting txstore, else sqlite://./validator-data/txstore.sqlite)
   --subtreestore URL  blob store (default setting subtreestore, else file://./validator-data/subtreestore)

@@ -63,6 +63,7 @@ export function plainReporter(): Reporter {
       else if (e.type === "block-done")
         write(process.stderr, `block ${e.block} (height ${e.height}) validated and stored`);
       else if (e.type === "catchup-plan") write(process.stderr, `catchup: ${e.blocks.length} block(s) to validate`);
+      else if (e.type === "catchup-fallback") write(process.stderr, `catchup: ${e.message}`);
       else if (e.type === "already-stored")
         write(process.stderr, `${e.kind} ${e.hash} is already stored: nothing to do`);
     },
@@ -111,6 +112,10 @@ export function progressReporter(stats: RunStats): Reporter {
       if (e.type === "block-start") total += e.subtrees;
       if (e.type === "subtree-start" && total === 0) total = 1;
       const b = ensure();
+      if (e.type === "catchup-fallback") {
+        multi.log(`catchup: ${e.message}\n`);
+        multi.update();
+      }
       if (e.type === "peer-failed") {
         multi.log(`peer ${e.peer} failed (${e.kind}): ${e.message}\n`);
         multi.update(); // draw the log line now: a short run may end before the next frame

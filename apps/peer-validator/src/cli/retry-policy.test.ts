@@ -63,12 +63,17 @@ describe.skipIf(!vectors)("retry policy", () => {
     expect((await storedIn(dir)).txs).toBe(32);
   });
 
-  test("429 is not retried unless --retry-429", async () => {
-    const p = busyPeer(1, 429, { "retry-after": "0" });
+  test("429 with Retry-After is retried like 503; 429 without one is not, unless --retry-429", async () => {
+    const hinted = busyPeer(1, 429, { "retry-after": "1" });
+    const waited = await runValidator(["subtree", ST, "--peer", hinted.url], cwd());
+    expect(waited.stderr).toBe("");
+    expect(waited.code).toBe(0);
+    expect(waited.stdout).toMatch(/1 retries/);
+    const p = busyPeer(1, 429);
     const plain = await runValidator(["subtree", ST, "--peer", p.url], cwd());
     expect(plain.code).toBe(3);
     expect(plain.stderr).toMatch(/429/);
-    const q = busyPeer(1, 429, { "retry-after": "0" });
+    const q = busyPeer(1, 429);
     const dir = cwd();
     const opted = await runValidator(["subtree", ST, "--peer", q.url, "--retry-429"], dir);
     expect(opted.code).toBe(0);

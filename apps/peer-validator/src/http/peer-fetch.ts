@@ -13,11 +13,11 @@ export interface PeerResponse {
 }
 
 /**
- * One request to one peer with the run's retry policy: only 503 retried (429 with
- * `--retry-429`), backoff and Retry-After from `peer_retry_*`, equal jitter, the run's shared
- * RetryBudget, `budgetMs` per attempt (default `--timeout`), and headers that must come within
- * `http_stall_timeout`. Every failure comes back as a PeerError so the pool can move to the next
- * peer; cancellation comes back as the signal's reason.
+ * One request to one peer with the run's retry policy: 503 retried, and 429 when it carries
+ * Retry-After (any 429 with `--retry-429`), backoff and Retry-After from `peer_retry_*`, equal
+ * jitter, the run's shared RetryBudget, `budgetMs` per attempt (default `--timeout`), and headers
+ * that must come within `http_stall_timeout`. Every failure comes back as a PeerError so the pool
+ * can move to the next peer; cancellation comes back as the signal's reason.
  */
 export async function peerFetch(
   s: Session,
@@ -41,6 +41,9 @@ export async function peerFetch(
         : undefined,
       {
         retryOn: s.retryOn,
+        // a 429 that says when to come back is waited out like a 503 (the reference's later
+        // wrapper); one with no hint is retried only with --retry-429
+        retryWhenHinted: [429],
         maxAttempts: s.settings.peer_retry_max_attempts,
         initialDelayMs: s.settings.peer_retry_initial_delay_ms,
         maxDelayMs: s.settings.peer_retry_max_delay_ms,

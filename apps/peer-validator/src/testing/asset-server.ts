@@ -10,6 +10,8 @@ import { REPO_ROOT } from "@subtreekit/testkit";
 export interface ServerRequest {
   method: string;
   path: string;
+  /** The query string, `?…` or empty. */
+  search: string;
   status: number;
   /** POST /txs: txids asked for. */
   txids?: number;
@@ -25,6 +27,8 @@ export interface RealServer {
   subtreestoreUrl: string;
   /** Every request with its status, in arrival order. */
   log: ServerRequest[];
+  /** The server's own Prometheus text (`/metrics`), to count what it answered. */
+  metrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,7 +37,11 @@ export interface RealServer {
  * listening on port 0 behind a pass-through front that records each request, its status and,
  * for POST /txs, how many txids were asked for.
  */
-export async function startRealServer(overrides: Record<string, unknown> = {}): Promise<RealServer> {
+export async function startRealServer(
+  overrides: Record<string, unknown> = {},
+  /** Test double: paths (after the API prefix) matching this get a 404 from the front, as from a server without them. */
+  { notFound }: { notFound?: RegExp } = {},
+): Promise<RealServer> {
   const dir = mkdtempSync(join(tmpdir(), "stk-validator-asset-"));
   const subtreestoreUrl = `file://${dir}/blobs?fsync=none`;
   const txstoreUrl = `sqlite://${dir}/tx.sqlite`;
@@ -48,9 +56,14 @@ export async function startRealServer(overrides: Record<string, unknown> = {}): 
     hostname: "127.0.0.1",
     idleTimeout: 0,
     async fetch(req) {
-      const entry: ServerRequest = { method: req.method, path: new URL(req.url).pathname, status: 0 };
+      const url = new URL(req.url);
+      const entry: ServerRequest = { method: req.method, path: url.pathname, search: url.search, status: 0 };
       log.push(entry);
       if (req.method === "POST") entry.txids = (await req.clone().arrayBuffer()).byteLength / 32;
+      if (notFound?.test(entry.path.slice(settings.asset_apiPrefix.length))) {
+        entry.status = 404;
+        return Response.json({ message: "no such route" }, { status: 404 });
+      }
       const res = await asset.fetch(req);
       entry.status = res.status;
       return res;
@@ -63,6 +76,7 @@ export async function startRealServer(overrides: Record<string, unknown> = {}): 
     txstoreUrl,
     subtreestoreUrl,
     log,
+    metrics: () => asset.metrics.registry.metrics(),
     async close() {
       await front.stop(true);
       await asset.shutdown({ graceMs: 0 });

@@ -225,3 +225,21 @@ describe("FileBlobStore streams survive deletion", () => {
     expect(await Bun.readableStreamToBytes(s!.stream)).toEqual(big);
   });
 });
+
+describe("FileBlobStore.list", () => {
+  test("yields exactly the hashes stored under one type, from every shard, skipping side and temp files", async () => {
+    const own = new FileBlobStore(join(dir, "list"), { fsync: "none" });
+    const blocks = [newHash(), newHash(), newHash()];
+    for (const h of blocks) await own.put(h, "block", body(10), { dah: 5 });
+    await own.put(newHash(), "subtree", body(10));
+    const sink = await own.createWriter(newHash(), "block");
+    sink.write(body(3)); // a temp file in a shard, never committed
+    const listed: string[] = [];
+    for await (const h of own.list("block")) listed.push(toDisplayHex(h));
+    expect(listed.sort()).toEqual(blocks.map(toDisplayHex).sort());
+    await sink.abort();
+    const none: Uint8Array[] = [];
+    for await (const h of new FileBlobStore(join(dir, "absent")).list("block")) none.push(h);
+    expect(none).toEqual([]);
+  });
+});

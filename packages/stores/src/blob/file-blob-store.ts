@@ -1,13 +1,17 @@
 import { type FileHandle, mkdir, open, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
+import { fromDisplayHex } from "@subtreekit/subtree-stream";
 import { type AtomicFileSink, createAtomicFileSink } from "@subtreekit/subtree-stream/bun";
 import { StorageError } from "../errors/storage-error.ts";
 import { blobPath } from "./blob-path.ts";
-import { BLOB_MAGIC, type BlobType, HEADER_BYTES } from "./blob-types.ts";
+import { assertBlobType, BLOB_MAGIC, type BlobType, HEADER_BYTES } from "./blob-types.ts";
 import { dahPath, ignoreMissing, readDah, writeDah } from "./dah.ts";
 import { fileRangeStream } from "./file-range-stream.ts";
 import { checkHeader } from "./header.ts";
 import { pruneExpired, sweepBlobTempFiles, sweepOrphanDahFiles } from "./maintenance.ts";
+import { blobDirs, fileNames } from "./walk.ts";
+
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Durability of a published blob; see the atomic file sink. */
 export type FsyncMode = "full" | "data" | "none";
@@ -185,6 +189,21 @@ export class FileBlobStore {
       }
     }
     return sink;
+  }
+
+  /**
+   * The hashes (internal order) of every stored blob of `type`, in no particular order, from file
+   * names alone (no file is opened). Temp and side files are skipped.
+   */
+  async *list(type: BlobType, options: { signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array> {
+    assertBlobType(type);
+    const suffix = `.${type}`;
+    for await (const dir of blobDirs(this.root, options.signal)) {
+      for (const name of await fileNames(dir)) {
+        if (name.length === 64 + suffix.length && name.endsWith(suffix) && HEX64.test(name.slice(0, 64)))
+          yield fromDisplayHex(name.slice(0, 64));
+      }
+    }
   }
 
   /** Removes the blob and its side files; returns whether the blob existed. */

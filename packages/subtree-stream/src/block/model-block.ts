@@ -6,7 +6,7 @@ import { readVarint, varintSize, writeVarint } from "../varint.ts";
 import { BLOCK_HEADER_BYTES, type BlockHeader, parseBlockHeader, serializeBlockHeader } from "./header.ts";
 
 /** Largest coinbase BUMP accepted after the height (the reference's 1 MiB cap). */
-const MAX_BUMP_BYTES = 1024 * 1024;
+export const MAX_BUMP_BYTES = 1024 * 1024;
 
 /** A Teranode model block (`GET /block/:hash` body, `model.Block.Bytes`). */
 export interface ModelBlock {
@@ -32,9 +32,31 @@ export interface ModelBlock {
  * const block = parseModelBlock(new Uint8Array(await res.arrayBuffer()));
  */
 export function parseModelBlock(bytes: Uint8Array): ModelBlock {
+  const { block, end } = readModelBlockBody(bytes, 0);
+  if (end < bytes.length) {
+    const p = end;
+    try {
+      const len = readVarint(bytes, p);
+      if (len.value > MAX_BUMP_BYTES || len.value !== bytes.length - p - len.size) {
+        throw new MalformedDataError("BLOCK_TRAILING_BYTES", `bad coinbase BUMP length ${len.value}`, p);
+      }
+      block.coinbaseBump = bytes.slice(p + len.size);
+    } catch (e) {
+      if (e instanceof SubtreeStreamError) throw e;
+      throw new MalformedDataError("BLOCK_TRUNCATED", "model block cut short", bytes.length, { cause: e });
+    }
+  }
+  return block;
+}
+
+/**
+ * The block starting at `offset`, up to and including its height (no BUMP), and where it ends.
+ * Shared by `parseModelBlock` (one block, the rest is its BUMP) and `parseModelBlockChain`.
+ */
+export function readModelBlockBody(bytes: Uint8Array, offset: number): { block: ModelBlock; end: number } {
   try {
-    const header = parseBlockHeader(bytes);
-    let p = BLOCK_HEADER_BYTES;
+    const header = parseBlockHeader(bytes, offset);
+    let p = offset + BLOCK_HEADER_BYTES;
     const next = () => {
       const v = readVarint(bytes, p);
       p += v.size;
@@ -52,15 +74,7 @@ export function parseModelBlock(bytes: Uint8Array): ModelBlock {
     const coinbaseTx = coinbase.bytes.slice();
     p += coinbase.size;
     const height = next();
-    const block: ModelBlock = { header, txCount, sizeInBytes, subtrees, coinbaseTx, height };
-    if (p < bytes.length) {
-      const len = next();
-      if (len > MAX_BUMP_BYTES || len !== bytes.length - p) {
-        throw new MalformedDataError("BLOCK_TRAILING_BYTES", `bad coinbase BUMP length ${len}`, p);
-      }
-      block.coinbaseBump = bytes.slice(p);
-    }
-    return block;
+    return { block: { header, txCount, sizeInBytes, subtrees, coinbaseTx, height }, end: p };
   } catch (e) {
     if (e instanceof SubtreeStreamError) throw e;
     throw new MalformedDataError("BLOCK_TRUNCATED", "model block cut short", bytes.length, { cause: e });

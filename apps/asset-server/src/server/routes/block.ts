@@ -1,6 +1,7 @@
 import { type BlockHeader, type ModelBlock, parseModelBlock, toDisplayHex, toHex } from "@subtreekit/subtree-stream";
 import { readSubtreeFileHead } from "@subtreekit/subtree-stream/bun";
 import type { Hono } from "hono";
+import type { IndexedBlock } from "../block-index.ts";
 import type { AppEnv, ServerContext } from "../context.ts";
 import { AssetHttpError } from "../errors.ts";
 import { parseHash, parsePage } from "../params.ts";
@@ -21,6 +22,22 @@ export async function loadBlock(
   const bytes = await ctx.blobs.get(hash, "block");
   if (!bytes) throw new AssetHttpError("NOT_FOUND", `block ${toDisplayHex(hash)} not found`);
   return { bytes, block: parseModelBlock(bytes) };
+}
+
+/** How often a `/block/:hash/json` with no known child may rescan the store for one. */
+const NEXT_RESCAN_MS = 1000;
+
+/**
+ * The stored child of `hash`: from the block index, or after a rescan (at most once a second) when
+ * the index has none yet, so a block imported since the last scan is found without a scan per request.
+ */
+async function nextBlock(ctx: ServerContext, hash: Uint8Array): Promise<IndexedBlock | undefined> {
+  const entry = await ctx.height.blocks.get(hash);
+  if (!entry) return undefined;
+  const known = ctx.height.blocks.childOf(entry);
+  if (known) return known;
+  await ctx.height.rescan(NEXT_RESCAN_MS);
+  return ctx.height.blocks.childOf(entry);
 }
 
 function headerJson(h: BlockHeader) {
@@ -54,6 +71,7 @@ export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     countRoute(ctx, "get_block", c.var.log, async () => {
       const hash = parseHash(c.req.param("hash"));
       const { block } = await loadBlock(ctx, hash);
+      const next = await nextBlock(ctx, hash);
       return c.json({
         header: headerJson(block.header),
         hash: toDisplayHex(hash),
@@ -62,6 +80,9 @@ export function blockRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
         size_in_bytes: block.sizeInBytes,
         subtrees: block.subtrees.map(toDisplayHex),
         height: block.height,
+        // No block database here: the height is the id (unique along one chain, as the reference's ids are).
+        id: block.height,
+        nextblock: next ? next.hex : null,
       });
     }),
   );

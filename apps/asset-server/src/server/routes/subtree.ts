@@ -16,7 +16,7 @@ import { servedSubtreeTypes } from "../subtree-data/stored-subtree.ts";
  * Where a subtree is stored: `subtree`, else `subtreeToCheck` (spec §1.2) when
  * `asset_serve_unvalidated_subtrees` allows it, else 404.
  */
-async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
+export async function locateSubtree(ctx: ServerContext, hash: Uint8Array): Promise<string> {
   for (const type of servedSubtreeTypes(ctx.settings)) {
     if (await ctx.blobs.exists(hash, type)) return ctx.blobs.path(hash, type);
   }
@@ -31,7 +31,7 @@ async function locate(ctx: ServerContext, hash: Uint8Array): Promise<string> {
  */
 export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   const stream = async (hash: Uint8Array, log: AppEnv["Variables"]["log"], hex: boolean, signal: AbortSignal) => {
-    const path = await locate(ctx, hash);
+    const path = await locateSubtree(ctx, hash);
     const { count } = await readSubtreeFileHead(path);
     const it = readSubtreeFileNodeHashes(path, count, { batch: 4096 })[Symbol.asyncIterator]();
     const next = async () => {
@@ -58,7 +58,7 @@ export function subtreeRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.get("/subtree/:hash/json", async (c) => {
     const hash = parseHash(c.req.param("hash"));
     const { offset, limit } = parsePage(c.req.query());
-    const path = await locate(ctx, hash);
+    const path = await locateSubtree(ctx, hash);
     const head = await readSubtreeFileHead(path);
     const nodes = await readSubtreeFileNodes(path, Math.min(offset, head.count), Math.min(offset + limit, head.count));
     const whole = offset === 0 && nodes.length === head.count;
