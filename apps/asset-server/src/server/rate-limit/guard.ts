@@ -1,0 +1,51 @@
+import type { ServerContext } from "../context.ts";
+import { logRequest } from "../request-log.ts";
+import { pathOf, type RouteLimit, routeLimitOf } from "./route-limits.ts";
+
+const BODY = '{"message":"rate limit exceeded"}';
+const BODY_BYTES = BODY.length;
+
+/** What the guard needs of `Bun.serve`'s server: the socket's peer address. */
+export interface PeerSource {
+  requestIP(req: Request): { address: string } | null;
+}
+
+/**
+ * Runs before any router, on hono's path and on the native `subtree_data` route alike: `undefined`
+ * lets the request through, else the 429. A 429 is answered without hono, an await or an Error
+ * (headers built once per Retry-After), so a flood of them costs no more than a constant 429;
+ * it is counted beside the 503s and logged like them (outcome `rate_limited`).
+ */
+export function rateLimitGuard(
+  ctx: ServerContext,
+): (req: Request, server: PeerSource | undefined, route?: RouteLimit) => Response | undefined {
+  const { limiter } = ctx;
+  if (!limiter.enabled) return () => undefined;
+  const prefix = ctx.settings.asset_apiPrefix.replace(/\/+$/, "");
+  const inits = new Map<number, ResponseInit>();
+  return (req, server, known) => {
+    let path: string | undefined;
+    let route = known;
+    if (!route) {
+      path = pathOf(req.url);
+      route = routeLimitOf(req.method, path, prefix);
+    }
+    if (route.free) return undefined;
+    const limited = limiter.check(route, server?.requestIP(req)?.address, req.headers);
+    if (!limited) return undefined;
+    const start = performance.now();
+    ctx.metrics.rateLimited(limited.scope);
+    if (route.metric) ctx.metrics.http(route.metric, 429, "Too Many Requests");
+    logRequest(ctx.logger, req.method, path ?? pathOf(req.url), 429, BODY_BYTES, start, "rate_limited");
+    let init = inits.get(limited.retryAfterS);
+    if (!init) {
+      const headers = new Headers({
+        "content-type": "application/json",
+        "content-length": String(BODY_BYTES),
+        "retry-after": String(limited.retryAfterS),
+      });
+      inits.set(limited.retryAfterS, (init = { status: 429, headers }));
+    }
+    return new Response(BODY, init);
+  };
+}

@@ -1,0 +1,102 @@
+import { LRUCache } from "lru-cache";
+import { type Client, ClientResolver } from "./client-address.ts";
+import { HEAVY_ROUTES, type RouteLimit } from "./route-limits.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+/** Clients remembered at once, as the reference's LRU: a client dropped comes back with full buckets. */
+export const DEFAULT_MAX_CLIENTS = 50_000;
+
+export interface RateLimiterOptions {
+  /** Requests/s per client over every limited route; 0 = off. */
+  globalRate: number;
+  /** Requests/s per client per heavy route; 0 = off. */
+  heavyRate: number;
+  exempt: readonly string[];
+  trustedProxies: readonly string[];
+  /** Bound of the client table (and of the address cache). Default {@link DEFAULT_MAX_CLIENTS}. */
+  maxClients?: number;
+  /** ms, monotonic. Default `performance.now`; tests move their own. */
+  now?: () => number;
+}
+
+/** A request refused: which bucket was empty, and when a token will be there (whole seconds, ≥ 1). */
+export interface RateLimited {
+  readonly scope: "global" | "heavy";
+  readonly retryAfterS: number;
+}
+
+/** One client's buckets, made on first use. */
+interface Buckets {
+  global: TokenBucket | undefined;
+  heavy: (TokenBucket | undefined)[];
+}
+
+/**
+ * Issue 18's limiter: per client (see {@link ClientResolver}) one bucket over every limited route
+ * and one per heavy route. Like the reference, "global" is per client across routes, not one
+ * bucket for the whole server: a shared bucket would let one noisy peer starve every other.
+ * Clients live in a bounded LRU, so memory stays flat whatever the number of addresses.
+ */
+export class RateLimiter {
+  readonly #globalRate: number;
+  readonly #heavyRate: number;
+  readonly #clients: ClientResolver;
+  readonly #buckets: LRUCache<string, Buckets>;
+  readonly #now: () => number;
+
+  constructor(options: RateLimiterOptions) {
+    const max = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+    this.#globalRate = options.globalRate;
+    this.#heavyRate = options.heavyRate;
+    this.#clients = new ClientResolver({
+      exempt: options.exempt,
+      trustedProxies: options.trustedProxies,
+      maxEntries: max,
+    });
+    this.#buckets = new LRUCache({ max });
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** False when both rates are 0: the server skips the limiter altogether. */
+  get enabled(): boolean {
+    return this.#globalRate > 0 || this.#heavyRate > 0;
+  }
+
+  /** Entries held: clients with buckets, and parsed addresses. Both stay ≤ `maxClients`. */
+  get size(): { clients: number; addresses: number } {
+    return { clients: this.#buckets.size, addresses: this.#clients.size };
+  }
+
+  /**
+   * Takes a token for one request, or says why not. `peer` undefined (a request that came through
+   * no socket, e.g. `app.request` in a test) is not limited: there is no client to key it by.
+   */
+  check(
+    route: RouteLimit,
+    peer: string | undefined,
+    headers: { get(name: string): string | null },
+  ): RateLimited | undefined {
+    if (route.free || peer === undefined) return undefined;
+    const heavy = route.heavy >= 0 && this.#heavyRate > 0;
+    if (!heavy && this.#globalRate === 0) return undefined;
+    const client: Client = this.#clients.resolve(peer, headers);
+    if (client.exempt) return undefined;
+    const now = this.#now();
+    let b = this.#buckets.get(client.key);
+    if (!b) {
+      b = { global: undefined, heavy: new Array(HEAVY_ROUTES.length) };
+      this.#buckets.set(client.key, b);
+    }
+    if (heavy) {
+      const bucket = (b.heavy[route.heavy] ??= new TokenBucket(this.#heavyRate, now));
+      const waitMs = bucket.take(now);
+      if (waitMs > 0) return { scope: "heavy", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+    if (this.#globalRate > 0) {
+      b.global ??= new TokenBucket(this.#globalRate, now);
+      const waitMs = b.global.take(now);
+      if (waitMs > 0) return { scope: "global", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+    return undefined;
+  }
+}
