@@ -38,8 +38,9 @@ export class RequestLog {
 }
 
 /**
- * The request line: `method, path, status, bytes, durationMs, outcome[, err]`. 503s are admission
- * control working as designed (info); 500s and aborted streams are not (warn).
+ * The request line: `method, path, status, bytes, durationMs, outcome[, err][, client]`. 503s are
+ * admission control working as designed (info); 500s and aborted streams are not (warn). `client`
+ * is set on a 429, so an operator sees who is being limited (the key its buckets are kept under).
  */
 export function logRequest(
   logger: Logger,
@@ -50,6 +51,7 @@ export function logRequest(
   start: number,
   outcome: string,
   error?: unknown,
+  client?: string,
 ): void {
   const level = (status >= 500 && status !== 503) || outcome === "failed" ? 40 : 30;
   if (logger.levelVal > level) return; // filtered out (pino would drop it too): build nothing
@@ -58,9 +60,19 @@ export function logRequest(
   const fields =
     `"method":${jsonString(method)},"path":${jsonString(path)},"status":${status}` +
     `${bytes === undefined ? "" : `,"bytes":${bytes}`},"durationMs":${durationMs},"outcome":${jsonString(outcome)}` +
-    `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}`;
+    `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}` +
+    `${client === undefined ? "" : `,"client":${jsonString(client)}`}`;
   if (writeRequestLine(logger, level, fields)) return;
-  const line = { method, path, status, bytes, durationMs, outcome, ...(err === undefined ? {} : { err }) };
+  const line = {
+    method,
+    path,
+    status,
+    bytes,
+    durationMs,
+    outcome,
+    ...(err === undefined ? {} : { err }),
+    ...(client === undefined ? {} : { client }),
+  };
   if (level === 40) logger.warn(line, "request");
   else logger.info(line, "request");
 }

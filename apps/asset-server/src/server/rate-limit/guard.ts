@@ -36,7 +36,17 @@ export function rateLimitGuard(
     const start = performance.now();
     ctx.metrics.rateLimited(limited.scope);
     if (route.metric) ctx.metrics.http(route.metric, 429, "Too Many Requests");
-    logRequest(ctx.logger, req.method, path ?? pathOf(req.url), 429, BODY_BYTES, start, "rate_limited");
+    logRequest(
+      ctx.logger,
+      req.method,
+      path ?? pathOf(req.url),
+      429,
+      BODY_BYTES,
+      start,
+      "rate_limited",
+      undefined,
+      limited.client,
+    );
     let init = inits.get(limited.retryAfterS);
     if (!init) {
       const headers = new Headers({

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSettings } from "@subtreekit/settings";
+import { openBlobStore, openTxStore } from "@subtreekit/stores";
 import { type SeededBlock, type SeededSubtree, seedBlock, seedSubtree } from "../../testing/fixtures.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
+import { createAssetServer } from "../create.ts";
+import { createLogger } from "../logger.ts";
 import type { AssetSettings } from "../settings.ts";
 
 // Real servers on port 0, requests over loopback sockets. The exempt list is emptied where the
@@ -205,5 +212,51 @@ describe("rate limiting (issue 18), real server", () => {
       expect(statuses).toEqual(Array(50).fill(200)); // each one a new client with a full bucket
     }
     expect(srv.asset.testing.rateLimitEntries).toEqual({ clients: 100, addresses: 100 });
+  });
+
+  test("a 429 writes one request line naming the limited client, on both paths", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "asset-ratelimit-log-"));
+    const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
+    const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+    const lines: Record<string, unknown>[] = [];
+    const settings = {
+      ...loadSettings({ env: {}, files: [] }),
+      asset_httpHeavyRateLimit: 1,
+      asset_httpRateLimitExempt: [],
+    };
+    const asset = createAssetServer({
+      settings,
+      txStore: txs,
+      blobStore: blobs,
+      heightScanMs: 0,
+      logger: createLogger("info", { write: (line) => void lines.push(JSON.parse(line)) }),
+    });
+    try {
+      const { url } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
+      const unknown = "cd".repeat(32);
+      for (const path of [`/api/v1/subtree_data/${unknown}`, `/api/v1/block/${unknown}`]) {
+        expect((await fetch(url + path)).status).toBe(404);
+        expect((await fetch(url + path)).status).toBe(429);
+      }
+      const limitedLines = lines.filter((l) => l.status === 429);
+      expect(limitedLines).toEqual([
+        expect.objectContaining({
+          path: `/api/v1/subtree_data/${"cd".repeat(32)}`,
+          outcome: "rate_limited",
+          client: "127.0.0.1",
+          bytes: 33,
+        }),
+        expect.objectContaining({
+          path: `/api/v1/block/${"cd".repeat(32)}`,
+          outcome: "rate_limited",
+          client: "127.0.0.1",
+          bytes: 33,
+        }),
+      ]);
+    } finally {
+      await asset.shutdown({ graceMs: 0 });
+      await txs.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,7 +27,11 @@ describe("rate limiter", () => {
   test("a heavy route gives a burst of `rate`, then 429 with the wait in whole seconds", () => {
     const { l, clock, passes } = limiter();
     expect(passes()).toBe(5);
-    expect(l.check(ROUTE_LIMITS.subtree_data, "198.51.100.1", NO_HEADERS)).toEqual({ scope: "heavy", retryAfterS: 1 });
+    expect(l.check(ROUTE_LIMITS.subtree_data, "198.51.100.1", NO_HEADERS)).toEqual({
+      scope: "heavy",
+      retryAfterS: 1,
+      client: "198.51.100.1",
+    });
     clock.now += 1000;
     expect(passes()).toBe(5);
   });

@@ -19,10 +19,12 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-/** A request refused: which bucket was empty, and when a token will be there (whole seconds, ≥ 1). */
+/** A request refused: which bucket was empty, when a token will be there (whole seconds, ≥ 1), and whose. */
 export interface RateLimited {
   readonly scope: "global" | "heavy";
   readonly retryAfterS: number;
+  /** The client's key: its IPv4 address, its IPv6 /64, or "unknown". */
+  readonly client: string;
 }
 
 /** One client's buckets, made on first use. */
@@ -90,12 +92,13 @@ export class RateLimiter {
     if (heavy) {
       const bucket = (b.heavy[route.heavy] ??= new TokenBucket(this.#heavyRate, now));
       const waitMs = bucket.take(now);
-      if (waitMs > 0) return { scope: "heavy", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+      if (waitMs > 0) return { scope: "heavy", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), client: client.key };
     }
     if (this.#globalRate > 0) {
       b.global ??= new TokenBucket(this.#globalRate, now);
       const waitMs = b.global.take(now);
-      if (waitMs > 0) return { scope: "global", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+      if (waitMs > 0)
+        return { scope: "global", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), client: client.key };
     }
     return undefined;
   }
