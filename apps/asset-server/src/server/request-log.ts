@@ -38,9 +38,10 @@ export class RequestLog {
 }
 
 /**
- * The request line: `method, path, status, bytes, durationMs, outcome[, err][, client]`. 503s are
- * admission control working as designed (info); 500s and aborted streams are not (warn). `client`
- * is set on a 429, so an operator sees who is being limited (the key its buckets are kept under).
+ * The request line: `method, path, status, bytes, durationMs, outcome[, err][, client, unlogged]`.
+ * 503s are admission control working as designed (info); 500s and aborted streams are not (warn).
+ * A 429 names its client (the key its buckets are kept under) and how many of its refusals since
+ * its last line were left out of the log.
  */
 export function logRequest(
   logger: Logger,
@@ -51,7 +52,7 @@ export function logRequest(
   start: number,
   outcome: string,
   error?: unknown,
-  client?: string,
+  limited?: { readonly client: string; readonly unlogged: number },
 ): void {
   const level = (status >= 500 && status !== 503) || outcome === "failed" ? 40 : 30;
   if (logger.levelVal > level) return; // filtered out (pino would drop it too): build nothing
@@ -61,7 +62,7 @@ export function logRequest(
     `"method":${jsonString(method)},"path":${jsonString(path)},"status":${status}` +
     `${bytes === undefined ? "" : `,"bytes":${bytes}`},"durationMs":${durationMs},"outcome":${jsonString(outcome)}` +
     `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}` +
-    `${client === undefined ? "" : `,"client":${jsonString(client)}`}`;
+    `${limited === undefined ? "" : `,"client":${jsonString(limited.client)},"unlogged":${limited.unlogged}`}`;
   if (writeRequestLine(logger, level, fields)) return;
   const line = {
     method,
@@ -71,7 +72,7 @@ export function logRequest(
     durationMs,
     outcome,
     ...(err === undefined ? {} : { err }),
-    ...(client === undefined ? {} : { client }),
+    ...(limited === undefined ? {} : { client: limited.client, unlogged: limited.unlogged }),
   };
   if (level === 40) logger.warn(line, "request");
   else logger.info(line, "request");

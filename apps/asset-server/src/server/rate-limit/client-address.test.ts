@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ClientResolver, UNKNOWN_CLIENT } from "./client-address.ts";
 
-const headers = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
+const headers = (xff?: string) => ({ headers: new Headers(xff === undefined ? {} : { "x-forwarded-for": xff }) });
 const resolver = (trustedProxies: string[] = [], exempt = ["127.0.0.0/8", "::1/128"]) =>
   new ClientResolver({ exempt, trustedProxies, maxEntries: 1000 });
 

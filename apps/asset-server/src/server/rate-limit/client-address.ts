@@ -18,6 +18,11 @@ interface Address extends Client {
  */
 export const UNKNOWN_CLIENT: Client = Object.freeze({ key: "unknown", exempt: false });
 
+/** A request, or anything with its headers (tests). */
+export interface WithHeaders {
+  readonly headers: { get(name: string): string | null };
+}
+
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** CIDRs as the settings package normalised them (`address/prefix`). */
@@ -72,12 +77,15 @@ export class ClientResolver {
     return this.#cache.size;
   }
 
-  /** The client of a request from `peer`; `headers` is read only when the peer is a trusted proxy. */
-  resolve(peer: string, headers: { get(name: string): string | null }): Client {
+  /**
+   * The client of `req` from `peer`. Its headers are read only when the peer is a trusted proxy:
+   * Bun builds a request's `Headers` object on first access, a cost every 429 would pay.
+   */
+  resolve(peer: string, req: WithHeaders): Client {
     const p = this.#address(peer);
     if (!p) return { key: peer, exempt: false }; // not an IP (a Unix socket's path): its own key
     if (!p.trusted) return p;
-    const forwarded = headers.get("x-forwarded-for");
+    const forwarded = req.headers.get("x-forwarded-for");
     if (!forwarded) return UNKNOWN_CLIENT;
     const hops = forwarded.split(",");
     for (let i = hops.length - 1; i >= 0; i--) {

@@ -13,8 +13,9 @@ export interface PeerSource {
 /**
  * Runs before any router, on hono's path and on the native `subtree_data` route alike: `undefined`
  * lets the request through, else the 429. A 429 is answered without hono, an await or an Error
- * (headers built once per Retry-After), so a flood of them costs no more than a constant 429;
- * it is counted beside the 503s and logged like them (outcome `rate_limited`).
+ * (headers built once per Retry-After), so a flood of them costs no more than a constant 429.
+ * Every 429 is counted beside the 503s; at most one a second per client is logged (outcome
+ * `rate_limited`, with the count of those left out).
  */
 export function rateLimitGuard(
   ctx: ServerContext,
@@ -31,22 +32,15 @@ export function rateLimitGuard(
       route = routeLimitOf(req.method, path, prefix);
     }
     if (route.free) return undefined;
-    const limited = limiter.check(route, server?.requestIP(req)?.address, req.headers);
+    const limited = limiter.check(route, server?.requestIP(req)?.address, req);
     if (!limited) return undefined;
-    const start = performance.now();
     ctx.metrics.rateLimited(limited.scope);
     if (route.metric) ctx.metrics.http(route.metric, 429, "Too Many Requests");
-    logRequest(
-      ctx.logger,
-      req.method,
-      path ?? pathOf(req.url),
-      429,
-      BODY_BYTES,
-      start,
-      "rate_limited",
-      undefined,
-      limited.client,
-    );
+    if (limited.unlogged >= 0) {
+      const start = performance.now();
+      const logged = path ?? pathOf(req.url);
+      logRequest(ctx.logger, req.method, logged, 429, BODY_BYTES, start, "rate_limited", undefined, limited);
+    }
     let init = inits.get(limited.retryAfterS);
     if (!init) {
       const headers = new Headers({

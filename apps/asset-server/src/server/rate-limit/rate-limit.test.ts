@@ -214,7 +214,7 @@ describe("rate limiting (issue 18), real server", () => {
     expect(srv.asset.testing.rateLimitEntries).toEqual({ clients: 100, addresses: 100 });
   });
 
-  test("a 429 writes one request line naming the limited client, on both paths", async () => {
+  test("429s are logged at most once a second per client, naming it and counting those left out, on both paths", async () => {
     const dir = mkdtempSync(join(tmpdir(), "asset-ratelimit-log-"));
     const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
     const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
@@ -234,10 +234,16 @@ describe("rate limiting (issue 18), real server", () => {
     try {
       const { url } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
       const unknown = "cd".repeat(32);
-      for (const path of [`/api/v1/subtree_data/${unknown}`, `/api/v1/block/${unknown}`]) {
-        expect((await fetch(url + path)).status).toBe(404);
-        expect((await fetch(url + path)).status).toBe(429);
-      }
+      const data = `${url}/api/v1/subtree_data/${unknown}`;
+      const block = `${url}/api/v1/block/${unknown}`;
+      expect((await fetch(data)).status).toBe(404);
+      expect((await fetch(data)).status).toBe(429); // logged
+      expect((await fetch(block)).status).toBe(404); // its own bucket
+      for (let i = 0; i < 3; i++) expect((await fetch(block)).status).toBe(429); // within the second: counted only
+      await Bun.sleep(1000);
+      let status = 0;
+      for (let i = 0; i < 3 && status !== 429; i++) status = (await fetch(block)).status;
+      expect(status).toBe(429);
       const limitedLines = lines.filter((l) => l.status === 429);
       expect(limitedLines).toEqual([
         expect.objectContaining({

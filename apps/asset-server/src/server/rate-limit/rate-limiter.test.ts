@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { DEFAULT_MAX_CLIENTS, RateLimiter, type RateLimiterOptions } from "./rate-limiter.ts";
 import { ROUTE_LIMITS } from "./route-limits.ts";
 
-const NO_HEADERS = new Headers();
+const NO_HEADERS = { headers: new Headers() };
 
 function limiter(over: Partial<RateLimiterOptions> = {}) {
   const clock = { now: 0 };
@@ -31,6 +31,7 @@ describe("rate limiter", () => {
       scope: "heavy",
       retryAfterS: 1,
       client: "198.51.100.1",
+      unlogged: -1, // the 36th refusal within the same second: not logged
     });
     clock.now += 1000;
     expect(passes()).toBe(5);
@@ -97,5 +98,20 @@ describe("rate limiter", () => {
     for (let i = 0; i < 4; i++) l.check(ROUTE_LIMITS.subtree_data, last, NO_HEADERS);
     expect(l.check(ROUTE_LIMITS.subtree_data, last, NO_HEADERS)?.scope).toBe("heavy");
     for (let i = 0; i < 4; i++) expect(l.check(ROUTE_LIMITS.subtree_data, "10.0.0.0", NO_HEADERS)).toBeUndefined();
+  });
+
+  test("at most one refusal a second per client is logged, with the count of those left out", () => {
+    const { l, clock } = limiter({ heavyRate: 1 });
+    const refusal = (peer = "198.51.100.1") => l.check(ROUTE_LIMITS.block, peer, NO_HEADERS);
+    expect(refusal()).toBeUndefined();
+    expect(refusal()?.unlogged).toBe(0); // first refusal: logged
+    for (let i = 0; i < 7; i++) expect(refusal()?.unlogged).toBe(-1);
+    expect(refusal("198.51.100.2")).toBeUndefined();
+    expect(refusal("198.51.100.2")?.unlogged).toBe(0); // another client is logged on its own
+    clock.now += 999;
+    expect(refusal()?.unlogged).toBe(-1);
+    clock.now += 1; // one token back: passes, then the next refusal is logged with the 8 left out
+    expect(refusal()).toBeUndefined();
+    expect(refusal()?.unlogged).toBe(8);
   });
 });

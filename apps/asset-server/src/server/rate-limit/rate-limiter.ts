@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { type Client, ClientResolver } from "./client-address.ts";
+import { type Client, ClientResolver, type WithHeaders } from "./client-address.ts";
 import { HEAVY_ROUTES, type RouteLimit } from "./route-limits.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
@@ -25,13 +25,23 @@ export interface RateLimited {
   readonly retryAfterS: number;
   /** The client's key: its IPv4 address, its IPv6 /64, or "unknown". */
   readonly client: string;
+  /**
+   * -1: leave this refusal out of the log; else log it, with this many refusals of the client
+   * left out since its last logged one. At most one line per client per second: a flood of 429s
+   * must not become a flood of log lines (an attack on the log pipeline, and most of a 429's cost).
+   */
+  readonly unlogged: number;
 }
 
-/** One client's buckets, made on first use. */
+/** One client's buckets, made on first use, and when its last refusal was logged. */
 interface Buckets {
   global: TokenBucket | undefined;
   heavy: (TokenBucket | undefined)[];
+  loggedAt: number;
+  unlogged: number;
 }
+
+const LOG_EVERY_MS = 1000;
 
 /**
  * Issue 18's limiter: per client (see {@link ClientResolver}) one bucket over every limited route
@@ -73,33 +83,38 @@ export class RateLimiter {
    * Takes a token for one request, or says why not. `peer` undefined (a request that came through
    * no socket, e.g. `app.request` in a test) is not limited: there is no client to key it by.
    */
-  check(
-    route: RouteLimit,
-    peer: string | undefined,
-    headers: { get(name: string): string | null },
-  ): RateLimited | undefined {
+  check(route: RouteLimit, peer: string | undefined, req: WithHeaders): RateLimited | undefined {
     if (route.free || peer === undefined) return undefined;
     const heavy = route.heavy >= 0 && this.#heavyRate > 0;
     if (!heavy && this.#globalRate === 0) return undefined;
-    const client: Client = this.#clients.resolve(peer, headers);
+    const client: Client = this.#clients.resolve(peer, req);
     if (client.exempt) return undefined;
     const now = this.#now();
     let b = this.#buckets.get(client.key);
     if (!b) {
-      b = { global: undefined, heavy: new Array(HEAVY_ROUTES.length) };
+      b = { global: undefined, heavy: new Array(HEAVY_ROUTES.length), loggedAt: Number.NEGATIVE_INFINITY, unlogged: 0 };
       this.#buckets.set(client.key, b);
     }
     if (heavy) {
       const bucket = (b.heavy[route.heavy] ??= new TokenBucket(this.#heavyRate, now));
       const waitMs = bucket.take(now);
-      if (waitMs > 0) return { scope: "heavy", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), client: client.key };
+      if (waitMs > 0) return refuse(b, "heavy", waitMs, client.key, now);
     }
     if (this.#globalRate > 0) {
       b.global ??= new TokenBucket(this.#globalRate, now);
       const waitMs = b.global.take(now);
-      if (waitMs > 0)
-        return { scope: "global", retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), client: client.key };
+      if (waitMs > 0) return refuse(b, "global", waitMs, client.key, now);
     }
     return undefined;
   }
+}
+
+function refuse(b: Buckets, scope: RateLimited["scope"], waitMs: number, client: string, now: number): RateLimited {
+  let unlogged = -1;
+  if (now - b.loggedAt >= LOG_EVERY_MS) {
+    unlogged = b.unlogged;
+    b.unlogged = 0;
+    b.loggedAt = now;
+  } else b.unlogged++;
+  return { scope, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), client, unlogged };
 }
