@@ -75,7 +75,7 @@ export interface AssetServer {
   readonly height: HeightTracker;
   /** A small view for tests; see {@link AssetServerTesting}. */
   readonly testing: AssetServerTesting;
-  /** `fetch` for `Bun.serve` or `app.request`-style tests. */
+  /** `fetch` for `app.request`-style tests: no socket, so no client address and no rate limit. */
   fetch: (req: Request) => Response | Promise<Response>;
   /** Scans the current height, then listens. `port: 0` picks a free port. */
   listen(options?: { port?: number; hostname?: string }): Promise<RunningServer>;
