@@ -8,8 +8,11 @@
 // trial runs asset, quiet and baseline back to back, so a trial's ratio compares runs seconds
 // apart; on a shared machine that is steadier than best-of-each, and every trial is printed.
 //
-//   bun bench/asset-reject.ts [seconds=5] [trials=3]
-import { mkdtempSync, rmSync } from "node:fs";
+// With `hashes` > 1, wrk cycles through that many distinct unbuilt subtrees: a burst of one hash
+// shares one file check per loop turn, distinct hashes each pay theirs.
+//
+//   bun bench/asset-reject.ts [seconds=5] [trials=3] [hashes=1]
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnWithBaseline } from "./lib/baseline-child.ts";
@@ -56,14 +59,26 @@ async function main() {
   }
   const seconds = Number(process.argv[2] ?? 5);
   const trials = Number(process.argv[3] ?? 3);
+  const hashes = Number(process.argv[4] ?? 1);
+  if (!Number.isInteger(hashes) || hashes < 1)
+    throw new Error(`hashes must be a positive integer, got ${process.argv[4]}`);
   const dir = mkdtempSync(join(tmpdir(), "bench-reject-"));
   try {
     const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
     const { seedSubtree } = await import("../apps/asset-server/src/testing/fixtures.ts");
     const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
     const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
-    const st = await seedSubtree({ blobs, txs }, 100);
+    const seeded = [];
+    for (let i = 0; i < hashes; i++) seeded.push(await seedSubtree({ blobs, txs }, 100));
+    const st = seeded[0]!;
     await txs.close();
+    // wrk cycles through the subtrees' paths (one Lua state per thread).
+    const script = join(dir, "paths.lua");
+    const paths = seeded.map((s) => `"/api/v1/subtree_data/${s.hex}"`).join(",");
+    writeFileSync(
+      script,
+      `local paths = {${paths}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`,
+    );
     const asset = await spawnWithBaseline(import.meta.path, ["--serve-asset", dir, "info"]);
     const quiet = await spawnWithBaseline(import.meta.path, ["--serve-asset", dir, "warn"]);
     const probe = await fetch(`http://127.0.0.1:${asset.port}/api/v1/subtree_data/${st.hex}`);
@@ -75,13 +90,13 @@ async function main() {
     for (let t = 0; t < trials; t++) {
       const rps = { asset: 0, quiet: 0, hono: 0 };
       const cpuUs = { asset: 0, quiet: 0, hono: 0 };
-      for (const [name, srv, port, p] of [
-        ["asset", asset, asset.port, path],
-        ["quiet", quiet, quiet.port, path],
-        ["hono", asset, asset.baseline, "/x"],
+      for (const [name, srv, port, p, lua] of [
+        ["asset", asset, asset.port, path, hashes > 1 ? script : undefined],
+        ["quiet", quiet, quiet.port, path, hashes > 1 ? script : undefined],
+        ["hono", asset, asset.baseline, "/x", undefined],
       ] as const) {
         const cpu0 = cpuSeconds(srv.pid);
-        const r = await wrk(`http://127.0.0.1:${port}${p}`, seconds);
+        const r = await wrk(`http://127.0.0.1:${port}${p}`, seconds, { script: lua });
         cpuUs[name] = ((cpuSeconds(srv.pid) - cpu0) / r.requests) * 1e6;
         if (r.non2xx !== r.requests) throw new Error(`${name}: ${r.requests - r.non2xx} responses were not 503`);
         rps[name] = r.rps;
@@ -96,6 +111,7 @@ async function main() {
     }
     for (const s of [asset, quiet]) s.kill();
     const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log(`distinct subtrees requested: ${hashes}`);
     console.log(`asset, cap full, one log line per request: ${best.asset.toFixed(0)} req/s (best)`);
     console.log(`asset, cap full, logLevel=warn (no line):  ${best.quiet.toFixed(0)} req/s (best)`);
     console.log(`hono constant 503:                         ${best.hono.toFixed(0)} req/s (best)`);

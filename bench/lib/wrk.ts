@@ -19,9 +19,24 @@ export interface WrkResult {
   requests: number;
 }
 
-/** `wrk -t2 -c<connections> -d<seconds>s url`, its figures parsed. */
-export async function wrk(url: string, seconds: number, connections = 64): Promise<WrkResult> {
-  const p = Bun.spawn(["wrk", "-t", "2", "-c", String(connections), "-d", `${seconds}s`, url], { stdout: "pipe" });
+/** `wrk -t2 -c<connections> -d<seconds>s [-s script] url`, its figures parsed. */
+export async function wrk(
+  url: string,
+  seconds: number,
+  { connections = 64, script }: { connections?: number; script?: string | undefined } = {},
+): Promise<WrkResult> {
+  const args = [
+    "wrk",
+    "-t",
+    "2",
+    "-c",
+    String(connections),
+    "-d",
+    `${seconds}s`,
+    ...(script ? ["-s", script] : []),
+    url,
+  ];
+  const p = Bun.spawn(args, { stdout: "pipe" });
   const out = await new Response(p.stdout).text();
   await p.exited;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);

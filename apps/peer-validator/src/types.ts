@@ -10,6 +10,13 @@ export interface TxRecord {
   size: number;
 }
 
+/** A tx stored by where its standard bytes lie (the verified `.subtreeData`), not as bytes. */
+export interface LocatedTxRecord {
+  hash: Uint8Array;
+  at: { path: string; offset: number; length: number };
+  size: number;
+}
+
 export interface TxStoreLike {
   /** One boolean per hash, in order: true when the store holds that tx. */
   has(hashes: Uint8Array[], options?: { signal?: AbortSignal }): Promise<boolean[]>;
@@ -17,10 +24,13 @@ export interface TxStoreLike {
   putTxs(txs: TxRecord[], options?: { signal?: AbortSignal }): Promise<unknown>;
   /**
    * All batches in one transaction, pulled one at a time (`@subtreekit/stores` has it): how a
-   * streamed subtree's txs go from its temp file to the store without all being in memory. A
-   * store without it gets them all in one `putTxs`.
+   * streamed subtree's txs go into the store without all being in memory, as located records
+   * where their data file was published. A store without it gets them all as bytes in one `putTxs`.
    */
-  putTxBatches?(batches: Iterable<TxRecord[]>, options?: { signal?: AbortSignal }): Promise<unknown>;
+  putTxBatches?(
+    batches: Iterable<(TxRecord | LocatedTxRecord)[]>,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown>;
 }
 
 export type BlobType = "subtree" | "subtreeData" | "block";
@@ -36,6 +46,8 @@ export interface BlobWriter {
    * instead of being held in memory. Without them they are held in memory.
    */
   readonly tempPath?: string;
+  /** Where `commit` publishes it: the home of located records. */
+  readonly finalPath?: string;
   readonly headerBytes?: number;
   flush?(): Promise<unknown>;
 }

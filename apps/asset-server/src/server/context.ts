@@ -1,6 +1,7 @@
 import { Semaphore } from "@subtreekit/semaphore";
 import type { Logger } from "pino";
 import type { HeightTracker } from "./height.ts";
+import type { LoopTurn } from "./loop-turn.ts";
 import type { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import type { RateLimiter } from "./rate-limit/rate-limiter.ts";
@@ -26,6 +27,8 @@ export interface ServerContext {
   readonly retry: RetryAfterPolicy;
   /** Requested subtrees' hash and paths, by lower-case hex (see `targetOf`). */
   readonly targets: Map<string, Target>;
+  /** Loop turns, for facts that hold for every request of one turn (see `LoopTurn`). */
+  readonly turn: LoopTurn;
   /** The 503's ResponseInit per Retry-After value, built once (see `rejectResponse`). */
   readonly rejectInits: Map<number, ResponseInit>;
   readonly metrics: AssetMetrics;

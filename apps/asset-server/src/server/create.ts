@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { type AppEnv, type ServerContext, semaphoresFor } from "./context.ts";
 import { HeightTracker } from "./height.ts";
 import { LoopStallProbe } from "./loop-stall.ts";
+import { LoopTurn } from "./loop-turn.ts";
 import { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
 import { rateLimitGuard } from "./rate-limit/guard.ts";
@@ -132,6 +133,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     retry: retryAfterPolicy(settings, createSem.capacity, options.retryClock),
     rejectInits: new Map(),
     targets: new Map(),
+    turn: new LoopTurn(),
     metrics,
     limiter: new RateLimiter({
       globalRate: settings.asset_httpRateLimit,

@@ -2,15 +2,20 @@ import type { Session } from "../session.ts";
 import type { BlobWriter } from "../types.ts";
 import type { NodeHashes } from "./node-hashes.ts";
 import type { StagedSubtree } from "./staged.ts";
+import { locatedBatches } from "./staged-in-file.ts";
 import { subtreeFileChunks } from "./subtree-file-chunks.ts";
+
+/** Located records per batch of the commit's one transaction (~50 bytes of index each). */
+const LOCATED_BATCH = 8192;
 
 /**
  * Commits a fully verified subtree, in the order that keeps "subtree stored ⇒ everything it needs
- * is stored": the missing txs in one all-or-nothing store transaction, then the `.subtreeData`
- * file, then the subtree file (go-subtree full form; the blob store adds the magic header) last.
- * If the txs cannot be stored, the data file is discarded. Runs to the end once started, so a
- * cancel cannot leave half a commit. Txs staged in the data file's temp file are read back from it
- * in batches of `peer_commit_batch_bytes`, all in the one transaction, before it is published.
+ * is stored": the `.subtreeData` file (every byte verified), then the missing txs in one
+ * all-or-nothing store transaction, then the subtree file (go-subtree full form; the blob store
+ * adds the magic header) last. Staged txs are stored as where they lie in the published data file
+ * (its txs' only copy); if another writer published it first, as bytes read from our temp file.
+ * A crash or failure between the steps leaves a verified data file and no subtree: never a row
+ * without its bytes. Runs to the end once started, so a cancel cannot leave half a commit.
  */
 export async function commitSubtree(
   s: Session,
@@ -19,13 +24,25 @@ export async function commitSubtree(
   staged: StagedSubtree,
   dataWriter: BlobWriter | undefined,
 ): Promise<void> {
+  let home: string | undefined;
   try {
-    await storeTxs(s, nodes, staged);
-    await dataWriter?.commit();
+    await staged.inFile?.flush();
+    if (dataWriter) {
+      home = await dataWriter.commit().then(
+        () => dataWriter.finalPath,
+        (err: unknown) => {
+          // Published by another writer first: ours stays readable until aborted.
+          if ((err as Error | undefined)?.name === "FileExistsError") return undefined;
+          throw err;
+        },
+      );
+    }
+    await storeTxs(s, nodes, staged, home);
   } catch (err) {
     await dataWriter?.abort(err);
     throw err;
   }
+  if (home === undefined) await dataWriter?.abort();
   if (await s.blobStore.exists(hash, "subtree")) return; // validated meanwhile by someone else
   // the root is the hash just verified: no need to recompute it (buildSubtree would)
   const w = await s.blobStore.createWriter(hash, "subtree");
@@ -38,16 +55,23 @@ export async function commitSubtree(
   }
 }
 
-/** The staged txs in one tx-store transaction; from the temp file batch by batch when staged there. */
-async function storeTxs(s: Session, nodes: NodeHashes, staged: StagedSubtree): Promise<void> {
+/**
+ * The staged txs in one tx-store transaction: located in `home`, the published data file, when
+ * the store takes batches; else read back from the temp file batch by batch; else from memory.
+ */
+async function storeTxs(s: Session, nodes: NodeHashes, staged: StagedSubtree, home: string | undefined): Promise<void> {
   const inFile = staged.inFile;
   if (!inFile) {
     if (staged.txs.length > 0) await s.txStore.putTxs(staged.txs);
     return;
   }
   if (inFile.count === 0) return;
-  await inFile.flush();
-  const batches = inFile.batches(nodes, s.settings.peer_commit_batch_bytes);
+  const maxBytes = s.settings.peer_commit_batch_bytes;
+  if (home !== undefined && s.txStore.putTxBatches) {
+    await s.txStore.putTxBatches(locatedBatches(inFile, nodes, home, LOCATED_BATCH, maxBytes));
+    return;
+  }
+  const batches = inFile.batches(nodes, maxBytes, home);
   if (s.txStore.putTxBatches) await s.txStore.putTxBatches(batches);
   else await s.txStore.putTxs([...batches].flat()); // a store without batches: all in memory, as before
 }

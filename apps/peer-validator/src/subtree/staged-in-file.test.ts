@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { truncateSync } from "node:fs";
+import { join } from "node:path";
 import { parseTx, toDisplayHex, toStandardBytes, txFee, txid } from "@subtreekit/subtree-stream";
 import { validateSubtree } from "../index.ts";
 import { type RealServer, startRealServer } from "../testing/asset-server.ts";
 import { type ImportedBlock, importBlock, syntheticTx } from "../testing/model-import.ts";
 import { type TempStores, tempStores } from "../testing/temp-stores.ts";
-import type { BlobWriter, TxRecord, TxStoreLike } from "../types.ts";
+import type { BlobWriter, LocatedTxRecord, TxRecord, TxStoreLike } from "../types.ts";
 import { NodeHashes } from "./node-hashes.ts";
 import { StagedSubtree } from "./staged.ts";
 import { StagedInFile, type StagingFile } from "./staged-in-file.ts";
@@ -29,12 +30,15 @@ function efTx(): { ef: Uint8Array; standard: Uint8Array } {
 }
 
 /**
- * The real store behind a counter of the tx records handed over at once (one `putTxs` array or
- * one pulled batch): the number of tx byte arrays the commit holds for the store at a time.
+ * The real store behind a counter of what each batch (one `putTxs` array or one pulled batch)
+ * hands over: records, tx bytes held (a located record holds none), and located records' files.
  * `failAfter` batches, the next pull throws (failure injection: a disk failing mid-commit).
  */
 class RecordingTxStore implements TxStoreLike {
   readonly handed: number[] = [];
+  readonly bytes: number[] = [];
+  readonly homes = new Set<string>();
+  located = 0;
   constructor(
     readonly inner: TempStores["txStore"],
     readonly failAfter = Number.POSITIVE_INFINITY,
@@ -44,19 +48,30 @@ class RecordingTxStore implements TxStoreLike {
   }
   putTxs(txs: TxRecord[], options?: { signal?: AbortSignal }) {
     if (this.failAfter < 1) throw new Error("injected: disk failed");
-    this.handed.push(txs.length);
+    this.#count(txs);
     return this.inner.putTxs(txs, options);
   }
-  putTxBatches(batches: Iterable<TxRecord[]>, options?: { signal?: AbortSignal }) {
+  putTxBatches(batches: Iterable<(TxRecord | LocatedTxRecord)[]>, options?: { signal?: AbortSignal }) {
     const self = this;
-    function* observed(): Generator<TxRecord[]> {
+    function* observed(): Generator<(TxRecord | LocatedTxRecord)[]> {
       for (const batch of batches) {
         if (self.handed.length >= self.failAfter) throw new Error("injected: disk failed");
-        self.handed.push(batch.length);
+        self.#count(batch);
         yield batch;
       }
     }
     return this.inner.putTxBatches!(observed(), options);
+  }
+  #count(batch: (TxRecord | LocatedTxRecord)[]) {
+    this.handed.push(batch.length);
+    let bytes = 0;
+    for (const r of batch) {
+      if ("at" in r) {
+        this.located++;
+        this.homes.add(r.at.path);
+      } else bytes += r.standard.length + (r.extended?.length ?? 0);
+    }
+    this.bytes.push(bytes);
   }
 }
 
@@ -99,7 +114,7 @@ describe("a streamed subtree's missing txs are staged in its temp file, not in m
     await server?.close();
   });
 
-  test("stores exactly the missing txs (standard form, EF form, fee) and hands the store ≤ one batch of bytes at a time", async () => {
+  test("stores exactly the missing txs (standard form, EF form, fee): standard ones as their place in the published data file, EF ones as ≤ one batch of bytes at a time", async () => {
     const { raw: ef, standard } = served.find((t) => t.ef)!;
     expect(parseTx(ef).extended).toBe(true);
     expect(toStandardBytes(ef)).toEqual(standard);
@@ -122,9 +137,16 @@ describe("a streamed subtree's missing txs are staged in its temp file, not in m
     expect(r.path).toBe("data");
     expect(r.stored).toBe(missing);
     expect(txStore.handed.reduce((a, b) => a + b, 0)).toBe(missing);
-    // the bound: the old in-memory staging handed all `missing` (819) records in one putTxs
-    expect(Math.max(...txStore.handed)).toBeLessThanOrEqual(Math.floor(BATCH_BYTES / MIN_TX));
-    expect(txStore.handed.length).toBeGreaterThan(20);
+    // Standard txs are indexed where they lie in the published file: the commit reads none of them.
+    const hash = block.subtrees[1]!;
+    const dataPath = join(st.dir, "subtreestore", hash.slice(0, 2), `${hash}.subtreeData`);
+    const missingEf = served.filter((t, i) => t.ef && i % 5 !== 0).length;
+    expect(txStore.located).toBe(missing - missingEf);
+    expect([...txStore.homes]).toEqual([dataPath]);
+    // The bound: EF txs (stored as bytes: the file holds their EF form) come ≤ a batch of bytes at a time.
+    expect(Math.max(...txStore.bytes)).toBeLessThanOrEqual(BATCH_BYTES);
+    expect(txStore.bytes.reduce((a, b) => a + b, 0)).toBeGreaterThan(missingEf * MIN_TX);
+    expect(txStore.handed.length).toBeGreaterThan(10);
 
     expect(await st.txStore.count()).toBe(served.length);
     let wrong = 0;
@@ -139,17 +161,16 @@ describe("a streamed subtree's missing txs are staged in its temp file, not in m
       if (!ok) wrong++;
     }
     expect(wrong).toBe(0);
-    const hash = block.subtrees[1]!;
     const data = await st.blobStore.get(Buffer.from(hash, "hex").reverse(), "subtreeData");
     expect(Buffer.compare(data!, Buffer.concat(served.map((t) => t.raw)))).toBe(0);
     expect(st.files()).toEqual([`${hash.slice(0, 2)}/${hash}.subtree`, `${hash.slice(0, 2)}/${hash}.subtreeData`]);
   });
 
-  test("failure injection: the store fails after 3 batches of the commit: no tx, no file, no temp file; a retry then stores it", async () => {
+  test("failure injection: the store fails at the commit's first batch: no tx, no subtree, no temp file (the verified data file stays); a retry then stores it", async () => {
     const st = await tempStores();
     temps.push(st);
     const hash = block.subtrees[0]!;
-    const failing = new RecordingTxStore(st.txStore, 3);
+    const failing = new RecordingTxStore(st.txStore, 0);
     const run = (txStore: TxStoreLike) =>
       validateSubtree({
         hash,
@@ -159,9 +180,10 @@ describe("a streamed subtree's missing txs are staged in its temp file, not in m
         settings: { peer_commit_batch_bytes: BATCH_BYTES },
       });
     await expect(run(failing)).rejects.toThrow("injected: disk failed");
-    expect(failing.handed).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(failing.handed).toEqual([]);
     expect(await st.txStore.count()).toBe(0);
-    expect(st.files()).toEqual([]);
+    // Every byte of the data file was verified before it was published; no subtree claims it yet.
+    expect(st.files()).toEqual([`${hash.slice(0, 2)}/${hash}.subtreeData`]);
 
     const r = await run(st.txStore);
     expect(r.stored).toBe(1023);

@@ -1,11 +1,13 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { parseTx, toStandardBytes, txFee } from "@subtreekit/subtree-stream";
-import type { TxRecord } from "../types.ts";
+import type { LocatedTxRecord, TxRecord } from "../types.ts";
 import type { NodeHashes } from "./node-hashes.ts";
 
 /** The temp file a streamed subtree's verified bytes go into (the `.subtreeData` atomic sink). */
 export interface StagingFile {
   readonly tempPath: string;
+  /** Where the file is published; bytes keep their offsets, since publishing is a rename. */
+  readonly finalPath?: string | undefined;
   readonly headerBytes: number;
   flush(): Promise<unknown>;
 }
@@ -62,11 +64,12 @@ export class StagedInFile {
    * larger tx alone), EF txs converted to standard form as `verifyDataStream` does. Synchronous
    * and lazy: the store's transaction pulls a batch, writes it, and only then pulls the next; each
    * batch has a fresh buffer, so none outlives its turn. Throws if the file is shorter than staged.
+   * `path`: the file once published (a rename keeps every offset).
    */
-  *batches(nodes: NodeHashes, maxBytes: number): Generator<TxRecord[]> {
+  *batches(nodes: NodeHashes, maxBytes: number, path = this.file.tempPath): Generator<TxRecord[]> {
     const { lengths, kinds } = this;
     const n = lengths.length;
-    const fd = openSync(this.file.tempPath, "r");
+    const fd = openSync(path, "r");
     try {
       let pos = this.file.headerBytes;
       let i = 0;
@@ -86,7 +89,7 @@ export class StagedInFile {
             lastBytes = bytes;
           }
         }
-        const buf = readAt(fd, lastBytes, pos, this.file.tempPath);
+        const buf = readAt(fd, lastBytes, pos, path);
         const batch: TxRecord[] = [];
         let at = 0;
         for (let k = i; k < last; k++) {
@@ -101,6 +104,55 @@ export class StagedInFile {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/**
+ * The txs to store once the file is published at `home`: a standard tx as where it lies there (no
+ * byte is read), an EF tx as its bytes converted to standard form (the file holds the EF form).
+ * At most `maxRecords` records and `maxBytes` of EF and converted bytes a batch, pulled lazily like
+ * {@link StagedInFile.batches}.
+ */
+export function* locatedBatches(
+  staged: StagedInFile,
+  nodes: NodeHashes,
+  home: string,
+  maxRecords: number,
+  maxBytes: number,
+): Generator<(TxRecord | LocatedTxRecord)[]> {
+  const { lengths, kinds } = staged;
+  // Published: the temp file is `home` now.
+  const fd = openSync(home, "r");
+  try {
+    let pos = staged.file.headerBytes;
+    let batch: (TxRecord | LocatedTxRecord)[] = [];
+    let efBytes = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      const len = lengths[i]!;
+      if (kinds[i] === STANDARD) {
+        if (batch.length >= maxRecords) {
+          yield batch;
+          batch = [];
+          efBytes = 0;
+        }
+        batch.push({ hash: nodes.at(i), at: { path: home, offset: pos, length: len }, size: len });
+      } else if (kinds[i] === EXTENDED) {
+        const r = record(nodes.at(i), readAt(fd, len, pos, home), true);
+        // Bytes held: the EF form and its standard form. A record over the bound goes alone.
+        const held = len + r.standard.length;
+        if (batch.length > 0 && (batch.length >= maxRecords || efBytes + held > maxBytes)) {
+          yield batch;
+          batch = [];
+          efBytes = 0;
+        }
+        batch.push(r);
+        efBytes += held;
+      }
+      pos += len;
+    }
+    if (batch.length > 0) yield batch;
+  } finally {
+    closeSync(fd);
   }
 }
 

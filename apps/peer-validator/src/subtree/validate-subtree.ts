@@ -151,8 +151,8 @@ async function knownNodes(s: Session, nodes: NodeHashes): Promise<Uint8Array> {
 function stagingFile(w: BlobWriter | undefined): StagingFile | undefined {
   if (!w || typeof w.tempPath !== "string" || typeof w.headerBytes !== "number" || typeof w.flush !== "function")
     return undefined;
-  const { tempPath, headerBytes } = w;
-  return { tempPath, headerBytes, flush: () => w.flush!() };
+  const { tempPath, finalPath, headerBytes } = w;
+  return { tempPath, finalPath, headerBytes, flush: () => w.flush!() };
 }
 
 /** Internal-order hash of a 64-hex display hash; a UsageError names what was wrong. */

@@ -6,8 +6,9 @@ import { StoresError } from "./stores-error.ts";
  * - `BAD_DAH`: a `.dah` side file does not hold a decimal height.
  * - `CLOSED`: the store was used after `close()`.
  * - `NOT_FOUND`: an operation that needs an existing blob (e.g. `setDAH`) found none.
+ * - `MISSING_DATA`: a tx is stored by location and its file is gone or shorter than recorded.
  */
-export type StorageErrorCode = "BAD_HEADER" | "IO" | "BAD_DAH" | "CLOSED" | "NOT_FOUND";
+export type StorageErrorCode = "BAD_HEADER" | "IO" | "BAD_DAH" | "CLOSED" | "NOT_FOUND" | "MISSING_DATA";
 
 /**
  * A stored object could not be read or written. The message names the file (or table) involved,

@@ -1,4 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { requirePostgres } from "@subtreekit/testkit";
 import { StoreOpenError } from "../errors/store-open-error.ts";
 import { PostgresTxStore } from "./postgres-tx-store.ts";
@@ -25,6 +28,32 @@ if (PG) {
   describeTxStore("PostgresTxStore", () => PostgresTxStore.open(PG, { schema: schema("suite"), poolSize: 4 }));
 
   describe("PostgresTxStore specifics", () => {
+    test("located records are stored as their bytes, read from the file at put (replicas may not share it)", async () => {
+      const store = await PostgresTxStore.open(PG, { schema: schema("located"), poolSize: 2 });
+      const dir = mkdtempSync(join(tmpdir(), "pg-located-"));
+      try {
+        const txs = Array.from({ length: 20 }, (_, i) => makeTx(80_000 + i, 120));
+        const path = join(dir, "a.subtreeData");
+        writeFileSync(path, Buffer.concat([new Uint8Array(8), ...txs.map((t) => t.standard)]));
+        await store.putTxBatches([
+          txs.map((t, i) => ({ hash: t.hash, at: { path, offset: 8 + i * 120, length: 120 }, size: t.size })),
+        ]);
+        rmSync(path);
+        expect(await store.getTxs(txs.map((t) => t.hash))).toEqual(txs.map((t) => t.standard));
+        // A file that is not there fails the put, naming it, and stores nothing.
+        const other = makeTx(81_000);
+        const err = await store
+          .putTxBatches([[{ hash: other.hash, at: { path, offset: 8, length: 120 }, size: 120 }]])
+          .catch((e: unknown) => e);
+        expect((err as { code?: string }).code).toBe("MISSING_DATA");
+        expect((err as Error).message).toContain(path);
+        expect(await store.count()).toBe(20);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await store.close();
+      }
+    });
+
     test("opening twice at once migrates idempotently; ?schema= in the URL isolates", async () => {
       const s = schema("url");
       const url = `${PG}${PG.includes("?") ? "&" : "?"}schema=${s}&pool_size=2`;

@@ -5,7 +5,8 @@ import { StoreOpenError } from "../errors/store-open-error.ts";
 import { redact } from "../url.ts";
 import { migratePostgres } from "./postgres-schema.ts";
 import { parsePostgresUrl } from "./postgres-url.ts";
-import type { SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
+import { withBytes } from "./read-located.ts";
+import type { LocatedTxRecord, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateRecords } from "./validate.ts";
 
 /** Options of {@link PostgresTxStore.open}. */
@@ -170,13 +171,16 @@ export class PostgresTxStore implements TxStore {
     await this.sql.begin((tx) => this.#insert(tx, records, options.signal));
   }
 
-  async putTxBatches(batches: Iterable<readonly TxRecord[]>, options: SignalOption = {}): Promise<void> {
+  async putTxBatches(
+    batches: Iterable<readonly (TxRecord | LocatedTxRecord)[]>,
+    options: SignalOption = {},
+  ): Promise<void> {
     options.signal?.throwIfAborted();
     this.#assertOpen();
     await this.sql.begin(async (tx) => {
       for (const records of batches) {
         validateRecords(records);
-        await this.#insert(tx, records, options.signal);
+        await this.#insert(tx, withBytes(records), options.signal);
       }
     });
   }

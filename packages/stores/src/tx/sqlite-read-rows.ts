@@ -7,11 +7,15 @@ import type { Statement } from "bun:sqlite";
 const MAX_GAP = 16;
 const ABORT_CHECK_EVERY = 1024;
 
-/** A row as phase 2 reads it; `standard` only when the statement selects it. */
+/** A row as phase 2 reads it; `standard` and its location only when the statement selects them. */
 export interface IdRow {
   id: number;
   hash: Uint8Array;
   standard?: Uint8Array;
+  /** A row stored by location (schema v3): its file's id, offset and length; else null. */
+  file?: number | null;
+  off?: number | null;
+  len?: number | null;
 }
 
 /**

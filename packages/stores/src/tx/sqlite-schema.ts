@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import { hashKey48 } from "./sort-order.ts";
 
 /** Schema version this code writes; `PRAGMA user_version` records what a file holds. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 const CREATE_V2 = `CREATE TABLE IF NOT EXISTS txs (
   id INTEGER PRIMARY KEY,
@@ -13,6 +13,18 @@ const CREATE_V2 = `CREATE TABLE IF NOT EXISTS txs (
   fee INTEGER,
   size INTEGER NOT NULL
 )`;
+
+/**
+ * v3: a tx may be stored by location. Such a row has an empty `standard` and `file`, `off`, `len`
+ * naming where its bytes lie; `files` holds each file's path once. Adding nullable columns
+ * rewrites no row, so a v2 store upgrades in place at once and its rows stay as they are.
+ */
+const TO_V3 = [
+  "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)",
+  "ALTER TABLE txs ADD COLUMN file INTEGER",
+  "ALTER TABLE txs ADD COLUMN off INTEGER",
+  "ALTER TABLE txs ADD COLUMN len INTEGER",
+];
 
 /**
  * Creates or upgrades the schema; idempotent.
@@ -33,6 +45,8 @@ export function migrateSqlite(db: Database): void {
   }
   if (version === SQLITE_SCHEMA_VERSION) return;
   db.transaction(() => {
+    // Each step upgrades one version, so a file of any older version walks the same path.
+    if (version === 0) db.run(CREATE_V2);
     if (version === 1) {
       // v1 had a unique index on the full hash and no `k`.
       db.run("ALTER TABLE txs ADD COLUMN k INTEGER NOT NULL DEFAULT 0");
@@ -40,9 +54,8 @@ export function migrateSqlite(db: Database): void {
       const set = db.query("UPDATE txs SET k = ?1 WHERE id = ?2");
       for (const [id, hash] of rows) set.run(hashKey48(hash), id);
       db.run("DROP INDEX IF EXISTS txs_hash");
-    } else {
-      db.run(CREATE_V2);
     }
+    for (const sql of TO_V3) db.run(sql);
     db.run("CREATE INDEX IF NOT EXISTS txs_k ON txs(k)");
     db.run(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();

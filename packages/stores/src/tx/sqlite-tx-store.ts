@@ -1,14 +1,15 @@
 import { Database, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { assertHash, bytesEqual } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
 import { StoreOpenError } from "../errors/store-open-error.ts";
+import { type LocatedRead, readLocated } from "./read-located.ts";
 import { hashKey48, keysOf, sortOrder } from "./sort-order.ts";
 import { type IdRow, readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
 import { readWindow } from "./sqlite-window-read.ts";
-import type { SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
+import type { LocatedTxRecord, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateRecords } from "./validate.ts";
 
 /** Options of {@link SqliteTxStore.open}. */
@@ -29,7 +30,16 @@ export interface SqliteTxStoreOptions {
   busyTimeoutMs?: number;
 }
 
-type Row = { standard: Uint8Array; extended: Uint8Array | null; fee: number | bigint | null; size: number };
+type Row = {
+  hash: Uint8Array;
+  standard: Uint8Array;
+  extended: Uint8Array | null;
+  fee: number | bigint | null;
+  size: number;
+  file: number | null;
+  off: number | null;
+  len: number | null;
+};
 
 // Check for cancellation this often inside a synchronous batch: cheap, and bounds the time an
 // aborted build keeps the thread to a few milliseconds.
@@ -52,26 +62,45 @@ export class SqliteTxStore implements TxStore {
   #db: Database | undefined;
   #get: Statement<Row, [number, Uint8Array]>;
   #idOf: Statement<{ id: number }, [number]>;
-  #exact: Statement<{ id: number; standard: Uint8Array; hasExt: number }, [number, Uint8Array]>;
+  #exact: Statement<IdRow & { hasExt: number }, [number, Uint8Array]>;
   #byId: Statement<IdRow, [number]>;
   #byIdRange: Statement<IdRow, [number, number]>;
   #hashById: Statement<IdRow, [number]>;
   #hashByIdRange: Statement<IdRow, [number, number]>;
   #insert: Statement<unknown, [number, Uint8Array, Uint8Array, Uint8Array | null, number | bigint | null, number]>;
+  #insertAt: Statement<unknown, [number, Uint8Array, number | bigint | null, number, number, number, number]>;
+  #addFile: Statement<unknown, [string]>;
+  #fileId: Statement<{ id: number }, [string]>;
+  #filePath: Statement<{ path: string }, [number]>;
+  /** Where located rows' files are resolved from: the database's directory. */
+  readonly #base: string;
+  readonly #pathOf: (file: number) => string;
   #addExtended: Statement<unknown, [Uint8Array, number]>;
   #count: Statement<{ n: number }, []>;
 
   private constructor(path: string, db: Database) {
     this.path = path;
     this.#db = db;
-    this.#get = db.query("SELECT standard, extended, fee, size FROM txs WHERE k = ?1 AND hash = ?2");
+    this.#get = db.query(
+      "SELECT hash, standard, extended, fee, size, file, off, len FROM txs WHERE k = ?1 AND hash = ?2",
+    );
     this.#idOf = db.query("SELECT id FROM txs WHERE k = ?1");
-    this.#exact = db.query("SELECT id, standard, extended IS NOT NULL AS hasExt FROM txs WHERE k = ?1 AND hash = ?2");
-    this.#byId = db.query("SELECT id, hash, standard FROM txs WHERE id = ?1");
-    this.#byIdRange = db.query("SELECT id, hash, standard FROM txs WHERE id BETWEEN ?1 AND ?2");
+    this.#exact = db.query(
+      "SELECT id, hash, standard, file, off, len, extended IS NOT NULL AS hasExt FROM txs WHERE k = ?1 AND hash = ?2",
+    );
+    this.#byId = db.query("SELECT id, hash, standard, file, off, len FROM txs WHERE id = ?1");
+    this.#byIdRange = db.query("SELECT id, hash, standard, file, off, len FROM txs WHERE id BETWEEN ?1 AND ?2");
     this.#hashById = db.query("SELECT id, hash FROM txs WHERE id = ?1");
     this.#hashByIdRange = db.query("SELECT id, hash FROM txs WHERE id BETWEEN ?1 AND ?2");
     this.#insert = db.query("INSERT INTO txs (k, hash, standard, extended, fee, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    this.#insertAt = db.query(
+      "INSERT INTO txs (k, hash, standard, fee, size, file, off, len) VALUES (?1, ?2, x'', ?3, ?4, ?5, ?6, ?7)",
+    );
+    this.#addFile = db.query("INSERT INTO files (path) VALUES (?1) ON CONFLICT (path) DO NOTHING");
+    this.#fileId = db.query("SELECT id FROM files WHERE path = ?1");
+    this.#filePath = db.query("SELECT path FROM files WHERE id = ?1");
+    this.#base = path === ":memory:" ? process.cwd() : dirname(resolve(path));
+    this.#pathOf = (file) => resolve(this.#base, this.#filePath.get(file)?.path ?? `<file ${file}>`);
     this.#addExtended = db.query("UPDATE txs SET extended = ?1 WHERE id = ?2");
     this.#count = db.query("SELECT count(*) AS n FROM txs");
   }
@@ -129,10 +158,17 @@ export class SqliteTxStore implements TxStore {
     signal?.throwIfAborted();
     assertHashes(hashes);
     const db = this.#open();
+    // Rows stored by location are read from their files after the scan, sorted by file and offset.
+    const located: LocatedRead[] = [];
+    const got = (i: number, row: IdRow) => {
+      if (withBytes && row.file != null)
+        located.push({ i, hash: row.hash, file: row.file, off: row.off!, len: row.len! });
+      else take(i, row.standard ?? EMPTY);
+    };
     db.transaction(() => {
       const allKeys = keysOf(hashes);
       const [one, range] = withBytes ? [this.#byId, this.#byIdRange] : [this.#hashById, this.#hashByIdRange];
-      const rest = readWindow(hashes, allKeys, this.#idOf, range, (i, row) => take(i, row.standard ?? EMPTY), signal);
+      const rest = readWindow(hashes, allKeys, this.#idOf, range, got, signal);
       if (rest.length === 0) return;
       // General path for whatever the window did not answer.
       const sub = rest.map((i) => hashes[i]!);
@@ -151,16 +187,17 @@ export class SqliteTxStore implements TxStore {
         one,
         range,
         (j, row) => {
-          if (bytesEqual(row.hash, sub[j]!)) take(rest[j]!, row.standard ?? EMPTY);
+          if (bytesEqual(row.hash, sub[j]!)) got(rest[j]!, row);
           else recheck.push(j);
         },
         signal,
       );
       for (const j of recheck) {
         const row = this.#exact.get(keys[j]!, sub[j]!);
-        if (row) take(rest[j]!, row.standard);
+        if (row) got(rest[j]!, row);
       }
     }).deferred();
+    if (located.length > 0) readLocated(located, this.#pathOf, take);
   }
 
   async getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]> {
@@ -177,7 +214,13 @@ export class SqliteTxStore implements TxStore {
     this.#open();
     const row = this.#get.get(hashKey48(hash), hash);
     if (!row) return undefined;
-    const tx: StoredTx = { standard: row.standard, size: row.size };
+    let standard = row.standard;
+    if (row.file !== null) {
+      readLocated([{ i: 0, hash, file: row.file, off: row.off!, len: row.len! }], this.#pathOf, (_, b) => {
+        standard = b;
+      });
+    }
+    const tx: StoredTx = { standard, size: row.size };
     if (row.extended) tx.extended = row.extended;
     if (row.fee !== null) tx.fee = BigInt(row.fee);
     return tx;
@@ -201,12 +244,17 @@ export class SqliteTxStore implements TxStore {
     await this.putTxBatches([records], options);
   }
 
-  async putTxBatches(batches: Iterable<readonly TxRecord[]>, options: SignalOption = {}): Promise<void> {
+  async putTxBatches(
+    batches: Iterable<readonly (TxRecord | LocatedTxRecord)[]>,
+    options: SignalOption = {},
+  ): Promise<void> {
     options.signal?.throwIfAborted();
     const db = this.#open();
     const exact = this.#exact;
     const insert = this.#insert;
+    const insertAt = this.#insertAt;
     const addExtended = this.#addExtended;
+    const fileIds = new Map<string, number>();
     // IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
     // deadlocking on a read-to-write upgrade, and check-then-insert cannot race another writer.
     // A throw anywhere (a bad row, the batches' own source) rolls the whole transaction back.
@@ -217,7 +265,18 @@ export class SqliteTxStore implements TxStore {
           const k = hashKey48(r.hash);
           const found = exact.get(k, r.hash);
           // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
-          if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
+          if ("at" in r) {
+            if (!found)
+              insertAt.run(
+                k,
+                r.hash,
+                r.fee ?? null,
+                r.size,
+                this.#fileOf(r.at.path, fileIds),
+                r.at.offset,
+                r.at.length,
+              );
+          } else if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
           else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
         }
       }
@@ -234,5 +293,19 @@ export class SqliteTxStore implements TxStore {
     const db = this.#db;
     this.#db = undefined;
     db?.close();
+  }
+
+  /** The id of a located record's file, recorded relative to the database's directory. */
+  #fileOf(path: string, cache: Map<string, number>): number {
+    let id = cache.get(path);
+    if (id === undefined) {
+      const abs = resolve(path);
+      const rel = relative(this.#base, abs);
+      const stored = isAbsolute(rel) ? abs : rel;
+      this.#addFile.run(stored);
+      id = this.#fileId.get(stored)!.id;
+      cache.set(path, id);
+    }
+    return id;
   }
 }

@@ -1,21 +1,28 @@
 import { assertHash } from "@subtreekit/subtree-stream";
-import type { TxRecord } from "./tx-store.ts";
+import type { LocatedTxRecord, TxRecord } from "./tx-store.ts";
 
 /**
  * Checks every record before anything is written, so a bad row rejects the whole batch with a
  * TypeError naming its index instead of reaching the database half-way through.
  */
-export function validateRecords(records: readonly TxRecord[]): void {
+export function validateRecords(records: readonly (TxRecord | LocatedTxRecord)[]): void {
   if (!Array.isArray(records)) throw new TypeError("putTxs expects an array of records");
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     const at = `putTxs record ${i}`;
     if (typeof r !== "object" || r === null) throw new TypeError(`${at} is not an object`);
     assertHash(r.hash, `${at}: hash`);
-    if (!(r.standard instanceof Uint8Array) || r.standard.length === 0) {
+    if ("at" in r) {
+      const l = r.at;
+      if (typeof l !== "object" || l === null || typeof l.path !== "string" || l.path === "")
+        throw new TypeError(`${at}: at.path must be a file path`);
+      if (!Number.isSafeInteger(l.offset) || l.offset < 0)
+        throw new TypeError(`${at}: at.offset must be a non-negative integer, got ${String(l.offset)}`);
+      if (!Number.isSafeInteger(l.length) || l.length <= 0)
+        throw new TypeError(`${at}: at.length must be a positive integer, got ${String(l.length)}`);
+    } else if (!(r.standard instanceof Uint8Array) || r.standard.length === 0) {
       throw new TypeError(`${at}: standard must be a non-empty Uint8Array`);
-    }
-    if (r.extended !== undefined && !(r.extended instanceof Uint8Array)) {
+    } else if (r.extended !== undefined && !(r.extended instanceof Uint8Array)) {
       throw new TypeError(`${at}: extended must be a Uint8Array when given`);
     }
     if (!Number.isSafeInteger(r.size) || r.size < 0) {

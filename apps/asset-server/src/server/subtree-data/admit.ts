@@ -15,6 +15,8 @@ export interface Target {
   readonly dataPath: string;
   /** Which stored form a build reads, once seen (a stored subtree stays until pruned). */
   subtree?: BlobType;
+  /** The loop turn in which the data file was last seen absent (see {@link servableSize}). */
+  absentIn?: number;
 }
 
 const HEX_64 = /^[0-9a-fA-F]{64}$/;
@@ -65,7 +67,7 @@ export function admit(
 ): Decision | Promise<Decision> {
   if (ctx.closing)
     return { kind: "reject", retryAfterS: ctx.settings.asset_subtree_data_retry_after_s, why: "shutdown" };
-  const size = servableSize(ctx, t.dataPath);
+  const size = servableSize(ctx, t);
   if (size >= 0) return { kind: "file", size };
   const subtree = (t.subtree ??= subtreeOf(t.dataPath));
   if (subtree === undefined) return NOT_FOUND;
@@ -123,9 +125,16 @@ async function claim(
  * `SD-1.0` is never sent as a 200: it is moved aside (logged, counted) so it is built afresh,
  * or, with no subtree to rebuild it from, a 500 that names it.
  */
-function servableSize(ctx: ServerContext, path: string): number {
-  // `existsSync` first: it is the whole cost of a miss (every rejection) and the cheapest stat.
-  if (!existsSync(path)) return -1;
+function servableSize(ctx: ServerContext, t: Target): number {
+  // A miss is checked once per loop turn: every request of the turn had arrived before that
+  // check, so it answers them all truly, and a storm's burst of one hash costs one syscall.
+  const turn = ctx.turn.current();
+  if (t.absentIn === turn) return -1;
+  const path = t.dataPath;
+  if (!existsSync(path)) {
+    t.absentIn = turn;
+    return -1;
+  }
   const head = new Uint8Array(8);
   let fd: number;
   let got: number;
