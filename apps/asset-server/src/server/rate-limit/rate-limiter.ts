@@ -28,7 +28,7 @@ export interface RateLimited {
   /**
    * -1: leave this refusal out of the log; else log it, with this many refusals of the client
    * left out since its last logged one. At most one line per client per second: a flood of 429s
-   * must not become a flood of log lines (an attack on the log pipeline, and most of a 429's cost).
+   * must not become a flood of log lines (an attack on the log pipeline, and a 429's largest JS cost).
    */
   readonly unlogged: number;
 }
