@@ -12,9 +12,11 @@
 // shares one file check per loop turn, distinct hashes each pay theirs.
 //
 //   bun bench/asset-reject.ts [seconds=5] [trials=3] [hashes=1]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnWithBaseline } from "./lib/baseline-child.ts";
+import { cpuSeconds, wrk } from "./lib/wrk.ts";
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === "--serve-asset") await serveAsset(rest[0]!, rest[1] ?? "info");
@@ -50,56 +52,6 @@ async function serveAsset(dir: string, logLevel: string) {
   console.error(`PORT ${port} BASELINE ${baseline.port}`);
 }
 
-interface Server {
-  port: number;
-  baseline: number;
-  pid: number;
-  kill: () => void;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-async function spawnServer(args: string[]): Promise<Server> {
-  const child = Bun.spawn(["bun", import.meta.path, ...args], { stdout: "ignore", stderr: "pipe" });
-  const reader = child.stderr.getReader();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${text}`);
-    text += new TextDecoder().decode(value);
-    const m = /PORT (\d+) BASELINE (\d+)/.exec(text);
-    if (m) {
-      reader.releaseLock();
-      void child.stderr.pipeTo(new WritableStream()).catch(() => {});
-      return { port: Number(m[1]), baseline: Number(m[2]), pid: child.pid, kill: () => child.kill() };
-    }
-  }
-}
-
-async function wrk(
-  url: string,
-  seconds: number,
-  script?: string,
-): Promise<{ rps: number; non2xx: number; requests: number }> {
-  const args = ["wrk", "-t", "2", "-c", "64", "-d", `${seconds}s`, ...(script ? ["-s", script] : []), url];
-  const p = Bun.spawn(args, { stdout: "pipe" });
-  const out = await new Response(p.stdout).text();
-  await p.exited;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  return { rps, non2xx, requests };
-}
-
 async function main() {
   if (!Bun.which("wrk")) {
     console.log("wrk is not installed (apt-get install -y wrk); skipped");
@@ -127,8 +79,8 @@ async function main() {
       script,
       `local paths = {${paths}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`,
     );
-    const asset = await spawnServer(["--serve-asset", dir, "info"]);
-    const quiet = await spawnServer(["--serve-asset", dir, "warn"]);
+    const asset = await spawnWithBaseline(import.meta.path, ["--serve-asset", dir, "info"]);
+    const quiet = await spawnWithBaseline(import.meta.path, ["--serve-asset", dir, "warn"]);
     const probe = await fetch(`http://127.0.0.1:${asset.port}/api/v1/subtree_data/${st.hex}`);
     if (probe.status !== 503 || probe.headers.get("retry-after") !== "1")
       throw new Error(`expected 503, got ${probe.status}`);
@@ -144,7 +96,7 @@ async function main() {
         ["hono", asset, asset.baseline, "/x", undefined],
       ] as const) {
         const cpu0 = cpuSeconds(srv.pid);
-        const r = await wrk(`http://127.0.0.1:${port}${p}`, seconds, lua);
+        const r = await wrk(`http://127.0.0.1:${port}${p}`, seconds, { script: lua });
         cpuUs[name] = ((cpuSeconds(srv.pid) - cpu0) / r.requests) * 1e6;
         if (r.non2xx !== r.requests) throw new Error(`${name}: ${r.requests - r.non2xx} responses were not 503`);
         rps[name] = r.rps;

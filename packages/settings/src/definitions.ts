@@ -1,6 +1,17 @@
 import type { z } from "zod";
 import { parseListenAddress } from "./listen-address.ts";
-import { boolean, concurrency, decimal, durationMs, integer, oneOf, pathPrefix, text, url } from "./parsers.ts";
+import {
+  boolean,
+  cidrList,
+  concurrency,
+  decimal,
+  durationMs,
+  integer,
+  oneOf,
+  pathPrefix,
+  text,
+  url,
+} from "./parsers.ts";
 
 /** How one setting is parsed, defaulted and documented. */
 export interface SettingDefinition<T = unknown> {
@@ -150,6 +161,37 @@ export const definitions = {
     type: "integer 0..255 (s)",
     meaning: "Bun.serve idleTimeout: a connection idle this long is closed; 0 disables.",
     reference: "none (Go server IdleTimeout 120 s)",
+  }),
+  asset_httpRateLimit: def({
+    schema: integer(0),
+    default: "1024",
+    type: "integer ≥ 0 (requests/s)",
+    meaning:
+      "Token bucket per client (IP, IPv6 by /64) over every route but /health and /metrics; empty → 429 + Retry-After. Burst = rate. 0 = off.",
+    reference: "same key (no Retry-After there)",
+  }),
+  asset_httpHeavyRateLimit: def({
+    schema: integer(0),
+    default: "10",
+    type: "integer ≥ 0 (requests/s)",
+    meaning:
+      "Token bucket per client per heavy route (/subtree*, /subtree_data, POST /subtree/:hash/txs, /block*, /blocks, /block_legacy, /rest/block); not /headers_from_common_ancestor. 0 = off.",
+    reference: "same key (no Retry-After there)",
+  }),
+  asset_httpRateLimitExempt: def({
+    schema: cidrList(),
+    default: "127.0.0.0/8,::1",
+    type: "CIDR list",
+    meaning: "Clients never rate limited (a local validator, test or benchmark); empty = none.",
+    reference: "none: only miners (by peer reputation) are exempt there",
+  }),
+  asset_httpTrustedProxies: def({
+    schema: cidrList(),
+    default: "",
+    type: "CIDR list",
+    meaning:
+      "Reverse proxies whose X-Forwarded-For names the client (read right to left, past trusted hops); their requests are keyed and exempted by that client, never by the proxy.",
+    reference: "`asset_trustedProxyCIDRs`",
   }),
   global_blockHeightRetention: def({
     schema: integer(0),

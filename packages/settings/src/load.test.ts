@@ -175,6 +175,37 @@ describe("bad input", () => {
     expect(err.message).toContain("9 problems");
   });
 
+  test("rate limit settings: a bad rate or CIDR names the key, its value and what was expected", () => {
+    const err = loadError(project({}), {
+      asset_httpRateLimit: "-1",
+      asset_httpHeavyRateLimit: "10/s",
+      asset_httpRateLimitExempt: "127.0.0.0/8,localhost",
+      asset_httpTrustedProxies: "10.0.0.0/40",
+    });
+    const byKey = Object.fromEntries(err.issues.map((i) => [i.key, i]));
+    expect(Object.keys(byKey).sort()).toEqual([
+      "asset_httpHeavyRateLimit",
+      "asset_httpRateLimit",
+      "asset_httpRateLimitExempt",
+      "asset_httpTrustedProxies",
+    ]);
+    expect(err.message).toContain('asset_httpRateLimit = "-1" (env asset_httpRateLimit): expected an integer ≥ 0');
+    expect(err.message).toContain('asset_httpHeavyRateLimit = "10/s"');
+    expect(byKey.asset_httpRateLimitExempt?.expected).toContain('"localhost" is not one');
+    expect(byKey.asset_httpTrustedProxies?.expected).toContain('"10.0.0.0/40" is not one');
+  });
+
+  test("rate limit defaults: 1024 and 10 per second, loopback exempt, no trusted proxy; 0 parses (off)", () => {
+    const s = loadSettings({ cwd: project({}), env: {} });
+    expect(s.asset_httpRateLimit).toBe(1024);
+    expect(s.asset_httpHeavyRateLimit).toBe(10);
+    expect(s.asset_httpRateLimitExempt).toEqual(["127.0.0.0/8", "::1/128"]);
+    expect(s.asset_httpTrustedProxies).toEqual([]);
+    const off = loadSettings({ cwd: project({}), env: { asset_httpRateLimit: "0", asset_httpRateLimitExempt: "" } });
+    expect(off.asset_httpRateLimit).toBe(0);
+    expect(off.asset_httpRateLimitExempt).toEqual([]);
+  });
+
   test("a line without '=' is reported with its location", () => {
     const err = loadError(project({ "settings_local.conf": "\n\nasset_apiPrefix /x\n" }));
     expect(err.issues).toEqual([

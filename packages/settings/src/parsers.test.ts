@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parseListenAddress } from "./listen-address.ts";
-import { concurrency, durationMs, integer, pathPrefix, url } from "./parsers.ts";
+import { cidrList, concurrency, durationMs, integer, pathPrefix, url } from "./parsers.ts";
 
 describe("parsers", () => {
   test("integer rejects non-numbers, fractions, out-of-range and unsafe values", () => {
@@ -49,5 +49,31 @@ describe("parsers", () => {
     expect(parseListenAddress("127.0.0.1:80")).toEqual({ hostname: "127.0.0.1", port: 80 });
     expect(parseListenAddress("[::1]:0")).toEqual({ hostname: "::1", port: 0 });
     for (const bad of ["8090", ":", ":70000", "host:port", "::1:80"]) expect(parseListenAddress(bad)).toBeUndefined();
+  });
+
+  test("CIDR list: normalised, bare addresses are one host, mapped IPv4 ranges become IPv4, empty is none", () => {
+    expect(cidrList().parse("127.0.0.0/8, ::1")).toEqual(["127.0.0.0/8", "::1/128"]);
+    expect(cidrList().parse("10.1.2.3,2001:DB8:0:0::/32")).toEqual(["10.1.2.3/32", "2001:db8::/32"]);
+    expect(cidrList().parse("::ffff:10.0.0.0/104")).toEqual(["10.0.0.0/8"]);
+    expect(cidrList().parse("")).toEqual([]);
+    expect(cidrList().parse(" , ")).toEqual([]);
+  });
+
+  test("CIDR list rejects bad items and names the first one", () => {
+    for (const bad of [
+      "10.0.0.0/33",
+      "::1/129",
+      "127.1",
+      "0x7f.0.0.1",
+      "10.0.0.0/",
+      "10.0.0.0/8/8",
+      "fe80::1%eth0",
+      "lo",
+      "10.0.0.0/-1",
+    ]) {
+      const r = cidrList().safeParse(`127.0.0.0/8,${bad}`);
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.message).toContain(JSON.stringify(bad));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /**
@@ -106,4 +107,51 @@ export function pathPrefix(): TextSchema<string> {
 /** One of `values`, case-insensitive, normalised to lower case. */
 export function oneOf<const T extends string>(values: readonly T[]): TextSchema<T> {
   return text(`expected one of ${values.join(", ")}`, (s) => values.find((v) => v === s.toLowerCase()));
+}
+
+/**
+ * One CIDR, normalised to `address/prefix`; a bare address is one host (`/32`, `/128`). IPv4
+ * must be dotted four-part decimal (ipaddr.js alone also takes `127.1` and hex forms, which an
+ * operator never means in an allowlist); an IPv4-mapped IPv6 range becomes its IPv4 range,
+ * because clients are matched by their IPv4 address.
+ */
+export function parseCidr(s: string): string | undefined {
+  const slash = s.indexOf("/");
+  const addrText = slash < 0 ? s : s.slice(0, slash);
+  const prefixText = slash < 0 ? undefined : s.slice(slash + 1);
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  if (ipaddr.IPv4.isValidFourPartDecimal(addrText)) addr = ipaddr.IPv4.parse(addrText);
+  else if (ipaddr.IPv6.isValid(addrText) && !addrText.includes("%")) addr = ipaddr.IPv6.parse(addrText);
+  else return undefined;
+  const max = addr.kind() === "ipv4" ? 32 : 128;
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
+  let prefix = prefixText === undefined ? max : Number(prefixText);
+  if (prefix > max) return undefined;
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+    prefix -= 96;
+  }
+  return `${addr.toString()}/${prefix}`;
+}
+
+/** Comma-separated CIDRs (`"10.0.0.0/8, ::1"`), or `""` for none; the message names the bad item. */
+export function cidrList(): TextSchema<readonly string[]> {
+  return z.string().transform((s, ctx) => {
+    const out: string[] = [];
+    for (const raw of s.split(",")) {
+      const item = raw.trim();
+      if (item === "") continue;
+      const cidr = parseCidr(item);
+      if (cidr === undefined) {
+        ctx.issues.push({
+          code: "custom",
+          message: `expected comma-separated CIDRs or addresses such as "10.0.0.0/8,::1"; ${JSON.stringify(item)} is not one`,
+          input: s,
+        });
+        return z.NEVER;
+      }
+      out.push(cidr);
+    }
+    return Object.freeze(out);
+  });
 }

@@ -60,6 +60,20 @@ describe("serve (child process)", () => {
     expect(err).toContain("asset_idle_timeout_s");
   }, 20_000);
 
+  test("bad rate limit settings fail at start-up naming the key and the bad item", async () => {
+    const child = Bun.spawn(["bun", MAIN], {
+      env: { ...env, asset_httpHeavyRateLimit: "fast", asset_httpTrustedProxies: "10.0.0.0/8,nginx" },
+      stdout: "pipe",
+      stderr: "pipe",
+      cwd: dir,
+    });
+    expect(await child.exited).toBe(1);
+    const err = await new Response(child.stderr).text();
+    expect(err).toContain('asset_httpHeavyRateLimit = "fast"');
+    expect(err).toContain("asset_httpTrustedProxies");
+    expect(err).toContain('"nginx" is not one');
+  }, 20_000);
+
   test("an unreachable tx store fails fast with its cause", async () => {
     const child = Bun.spawn(["bun", MAIN, "serve"], {
       env: { ...env, txstore: "postgres://nobody@127.0.0.1:1/none" },

@@ -4,6 +4,7 @@ import type { HeightTracker } from "./height.ts";
 import type { LoopTurn } from "./loop-turn.ts";
 import type { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
+import type { RateLimiter } from "./rate-limit/rate-limiter.ts";
 import type { RequestLog } from "./request-log.ts";
 import { type AssetSettings, capacityOf } from "./settings.ts";
 import type { ActiveStreams } from "./stream-response.ts";
@@ -31,6 +32,8 @@ export interface ServerContext {
   /** The 503's ResponseInit per Retry-After value, built once (see `rejectResponse`). */
   readonly rejectInits: Map<number, ResponseInit>;
   readonly metrics: AssetMetrics;
+  /** Per-client token buckets (issue 18); the guard in front of both routers asks it. */
+  readonly limiter: RateLimiter;
   readonly logger: Logger;
   readonly active: ActiveStreams;
   readonly height: HeightTracker;

@@ -8,6 +8,9 @@ import { LoopStallProbe } from "./loop-stall.ts";
 import { LoopTurn } from "./loop-turn.ts";
 import { AssetMetrics } from "./metrics.ts";
 import type { BlobStorePort, TxStorePort } from "./ports.ts";
+import { rateLimitGuard } from "./rate-limit/guard.ts";
+import { RateLimiter } from "./rate-limit/rate-limiter.ts";
+import { ROUTE_LIMITS } from "./rate-limit/route-limits.ts";
 import { subtreeDataHandler } from "./routes/subtree-data.ts";
 import { PostgresBuildRegistry } from "./scale-out/build-registry-pg.ts";
 import type { BuildCoordinator } from "./scale-out/coordinator.ts";
@@ -30,6 +33,8 @@ export interface CreateAssetServerOptions {
   coordinator?: BuildCoordinator;
   /** Clock of the retry schedule (ms). Default `performance.now`; tests move their own. */
   retryClock?: () => number;
+  /** Bound of the rate limiter's client table. Default 50 000 (the reference's). */
+  rateLimitMaxClients?: number;
 }
 
 /**
@@ -53,6 +58,8 @@ export interface AssetServerTesting {
   build(hex: string): SubtreeDataBuild | undefined;
   /** Waits until every build in flight here settled. */
   buildsSettled(): Promise<void>;
+  /** Entries in the rate limiter's tables (clients with buckets, parsed addresses). */
+  readonly rateLimitEntries: { clients: number; addresses: number };
 }
 
 export interface RunningServer {
@@ -69,7 +76,7 @@ export interface AssetServer {
   readonly height: HeightTracker;
   /** A small view for tests; see {@link AssetServerTesting}. */
   readonly testing: AssetServerTesting;
-  /** `fetch` for `Bun.serve` or `app.request`-style tests. */
+  /** `fetch` for `app.request`-style tests: no socket, so no client address and no rate limit. */
   fetch: (req: Request) => Response | Promise<Response>;
   /** Scans the current height, then listens. `port: 0` picks a free port. */
   listen(options?: { port?: number; hostname?: string }): Promise<RunningServer>;
@@ -128,6 +135,13 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     targets: new Map(),
     turn: new LoopTurn(),
     metrics,
+    limiter: new RateLimiter({
+      globalRate: settings.asset_httpRateLimit,
+      heavyRate: settings.asset_httpHeavyRateLimit,
+      exempt: settings.asset_httpRateLimitExempt,
+      trustedProxies: settings.asset_httpTrustedProxies,
+      ...(options.rateLimitMaxClients ? { maxClients: options.rateLimitMaxClients } : {}),
+    }),
     logger,
     active: new ActiveStreams(),
     height,
@@ -135,6 +149,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
   };
   const app = createApp(ctx);
   const fetch = (req: Request) => app.fetch(req);
+  const limit = rateLimitGuard(ctx);
   let running: RunningServer | undefined;
 
   const hold = (sem: typeof createSem, n: number) => {
@@ -162,6 +177,9 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
     buildsSettled: async () => {
       await Promise.all([...builds.local()].map((b) => b.done));
     },
+    get rateLimitEntries() {
+      return ctx.limiter.size;
+    },
   };
 
   return {
@@ -185,10 +203,14 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
         // A slow but reading client keeps the socket active; one that stops reading for this
         // long is cut, which cancels its body and cleans up its build like any disconnect.
         idleTimeout: Math.min(255, settings.asset_idle_timeout_s),
+        // The rate limit runs first on both paths, before any router or admission work.
         routes: {
-          [route]: { GET: (req: Bun.BunRequest<string>) => subtreeData(req, req.params.hash) },
+          [route]: {
+            GET: (req: Bun.BunRequest<string>, srv: Bun.Server<undefined>) =>
+              limit(req, srv, ROUTE_LIMITS.subtree_data) ?? subtreeData(req, req.params.hash),
+          },
         },
-        fetch,
+        fetch: (req, srv) => limit(req, srv) ?? app.fetch(req),
       });
       running = {
         url: `http://${hostname && hostname !== "0.0.0.0" ? hostname : "127.0.0.1"}:${server.port}`,

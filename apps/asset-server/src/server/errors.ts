@@ -21,6 +21,7 @@ export const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
   413: "Payload Too Large",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };

@@ -50,6 +50,8 @@ export class AssetMetrics {
   readonly created: Counter<"result" | "source">;
   readonly bytesStreamed: Counter<"source">;
   readonly badFilesMovedAside: Counter;
+  /** 429s by the bucket that was empty, added at collect time like `http` (see `rateLimited`). */
+  readonly #rateLimitedPending = { global: 0, heavy: 0 };
 
   constructor(gauges: Gauges) {
     const registers = [this.registry];
@@ -85,6 +87,19 @@ export class AssetMetrics {
       name: "subtreekit_asset_subtree_data_files_moved_aside_total",
       help: "subtree_data files with a foreign or corrupt header, moved aside instead of served (then built afresh)",
       registers,
+    });
+    const limited = this.#rateLimitedPending;
+    new Counter({
+      name: "teranode_asset_http_rate_limited_total",
+      help: "Requests answered 429 by the rate limiter, by scope (global: per client over all routes; heavy: per client per heavy route)",
+      labelNames: ["scope"],
+      registers,
+      collect() {
+        for (const scope of ["global", "heavy"] as const) {
+          if (limited[scope] > 0) this.inc({ scope }, limited[scope]);
+          limited[scope] = 0;
+        }
+      },
     });
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
@@ -133,6 +148,11 @@ export class AssetMetrics {
     const p = pending.get(operation);
     if (p) p.n++;
     else pending.set(operation, { labels: { function: status < 400 ? "OK" : "ERROR", operation }, n: 1 });
+  }
+
+  /** Counts one 429 of the rate limiter (a plain increment, as `http`: it runs for every request of a flood). */
+  rateLimited(scope: "global" | "heavy"): void {
+    this.#rateLimitedPending[scope]++;
   }
 
   createdInc(source: CreatedSource): void {

@@ -38,8 +38,10 @@ export class RequestLog {
 }
 
 /**
- * The request line: `method, path, status, bytes, durationMs, outcome[, err]`. 503s are admission
- * control working as designed (info); 500s and aborted streams are not (warn).
+ * The request line: `method, path, status, bytes, durationMs, outcome[, err][, client, unlogged]`.
+ * 503s are admission control working as designed (info); 500s and aborted streams are not (warn).
+ * A 429 names its client (the key its buckets are kept under) and how many of its refusals since
+ * its last line were left out of the log.
  */
 export function logRequest(
   logger: Logger,
@@ -50,6 +52,7 @@ export function logRequest(
   start: number,
   outcome: string,
   error?: unknown,
+  limited?: { readonly client: string; readonly unlogged: number },
 ): void {
   const level = (status >= 500 && status !== 503) || outcome === "failed" ? 40 : 30;
   if (logger.levelVal > level) return; // filtered out (pino would drop it too): build nothing
@@ -58,9 +61,19 @@ export function logRequest(
   const fields =
     `"method":${jsonString(method)},"path":${jsonString(path)},"status":${status}` +
     `${bytes === undefined ? "" : `,"bytes":${bytes}`},"durationMs":${durationMs},"outcome":${jsonString(outcome)}` +
-    `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}`;
+    `${err === undefined ? "" : `,"err":${JSON.stringify(err)}`}` +
+    `${limited === undefined ? "" : `,"client":${jsonString(limited.client)},"unlogged":${limited.unlogged}`}`;
   if (writeRequestLine(logger, level, fields)) return;
-  const line = { method, path, status, bytes, durationMs, outcome, ...(err === undefined ? {} : { err }) };
+  const line = {
+    method,
+    path,
+    status,
+    bytes,
+    durationMs,
+    outcome,
+    ...(err === undefined ? {} : { err }),
+    ...(limited === undefined ? {} : { client: limited.client, unlogged: limited.unlogged }),
+  };
   if (level === 40) logger.warn(line, "request");
   else logger.info(line, "request");
 }

@@ -27,6 +27,14 @@ export interface AssetSettings {
   readonly asset_idle_timeout_s: number;
   /** Scale-out: longest wait without progress while following another replica's build (→ 503). */
   readonly asset_follow_remote_timeout_ms: number;
+  /** Requests/s per client over every route but /health and /metrics; 0 = off. */
+  readonly asset_httpRateLimit: number;
+  /** Requests/s per client per heavy route (see `rate-limit/route-limits.ts`); 0 = off. */
+  readonly asset_httpHeavyRateLimit: number;
+  /** CIDRs (`address/prefix`, normalised by the settings package) never rate limited. */
+  readonly asset_httpRateLimitExempt: readonly string[];
+  /** CIDRs of reverse proxies whose `X-Forwarded-For` names the client. */
+  readonly asset_httpTrustedProxies: readonly string[];
   readonly global_blockHeightRetention: number;
   readonly subtreestore: string;
   readonly txstore: string;

@@ -22,11 +22,16 @@ export interface TestServer {
 /**
  * A real server on port 0 over real stores (SQLite file + blob dir) in a fresh temp dir.
  * `wrapTxStore` lets a failure-injection test put a fake in front of the real tx store;
- * `retryClock` gives the retry schedule a clock the test moves.
+ * `retryClock` gives the retry schedule a clock the test moves; `rateLimitMaxClients` bounds the
+ * rate limiter's client table.
  */
 export async function startTestServer(
   overrides: Partial<AssetSettings> = {},
-  { wrapTxStore, retryClock }: { wrapTxStore?: (real: TxStore) => TxStorePort; retryClock?: () => number } = {},
+  {
+    wrapTxStore,
+    retryClock,
+    rateLimitMaxClients,
+  }: { wrapTxStore?: (real: TxStore) => TxStorePort; retryClock?: () => number; rateLimitMaxClients?: number } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "asset-test-"));
   const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
@@ -38,6 +43,7 @@ export async function startTestServer(
     blobStore: blobs,
     heightScanMs: 0,
     ...(retryClock ? { retryClock } : {}),
+    ...(rateLimitMaxClients ? { rateLimitMaxClients } : {}),
   });
   const running = await asset.listen({ port: 0, hostname: "127.0.0.1" });
   return {
