@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { publishOrder, workspacePackages } from "../../../scripts/lib/workspace-packages.ts";
 import { packPackage, run } from "./pack.ts";
 import { REPO_ROOT } from "./paths.ts";
 
@@ -32,38 +33,14 @@ const PACKAGES: Pkg[] = readdirSync(join(REPO_ROOT, "packages"))
     ].filter((s) => existsSync(join(REPO_ROOT, dir, s.file))),
   }));
 
-/**
- * The public packages in dependency order, so each build finds its dependencies' `.d.ts`. testkit
- * builds them itself instead of depending on them: they use testkit in their own tests, and a
- * dependency back would be a cycle in turbo's task graph.
- */
-function buildOrder(pkgs: Pkg[]): Pkg[] {
-  const deps = new Map(
-    pkgs.map((p) => {
-      const json = JSON.parse(readFileSync(join(REPO_ROOT, p.dir, "package.json"), "utf8"));
-      return [p.name, Object.keys(json.dependencies ?? {}).filter((d) => d.startsWith("@subtreekit/"))];
-    }),
-  );
-  const done = new Set<string>();
-  const order: Pkg[] = [];
-  const visit = (p: Pkg) => {
-    if (done.has(p.name)) return;
-    done.add(p.name);
-    for (const d of deps.get(p.name) ?? []) {
-      const dep = pkgs.find((q) => q.name === d);
-      if (dep) visit(dep);
-    }
-    order.push(p);
-  };
-  for (const p of pkgs) visit(p);
-  return order;
-}
-
 describe("packaging", () => {
   const tarballs = new Map<string, string>();
 
   beforeAll(() => {
-    for (const pkg of buildOrder(PACKAGES)) run(["bun", "run", "build"], join(REPO_ROOT, pkg.dir));
+    // In dependency order, so each build finds its dependencies' `.d.ts`. testkit builds them itself
+    // instead of depending on them: they use testkit in their own tests (a cycle for turbo).
+    for (const pkg of publishOrder(workspacePackages(REPO_ROOT)))
+      run(["bun", "run", "build"], join(REPO_ROOT, pkg.dir));
   }, 300_000);
 
   for (const pkg of PACKAGES) {
