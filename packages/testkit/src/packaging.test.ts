@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publishOrder, workspacePackages } from "../../../scripts/lib/workspace-packages.ts";
+import { NODE_REFUSALS } from "./node-refusals.ts";
 import { packPackage, run } from "./pack.ts";
 import { REPO_ROOT } from "./paths.ts";
 
@@ -35,6 +36,7 @@ const PACKAGES: Pkg[] = readdirSync(join(REPO_ROOT, "packages"))
 
 describe("packaging", () => {
   const tarballs = new Map<string, string>();
+  let project: string | undefined;
 
   beforeAll(() => {
     // In dependency order, so each build finds its dependencies' `.d.ts`. testkit builds them itself
@@ -72,7 +74,7 @@ describe("packaging", () => {
   test.skipIf(withSmokes.length === 0)(
     "tarballs install into a fresh project and import from Node 20 and Bun",
     () => {
-      const project = mkdtempSync(join(tmpdir(), "stk-consumer-"));
+      project = mkdtempSync(join(tmpdir(), "stk-consumer-"));
       writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
       // Install every public tarball together so workspace dependencies resolve to the local builds.
       const tgzs = PACKAGES.map((p) => tarballs.get(p.name) ?? packPackage(p.dir));
@@ -91,4 +93,19 @@ describe("packaging", () => {
     },
     300_000,
   );
+
+  test("on Node 20 the Bun-only entries refuse at import (ESM and require) with one sentence, creating nothing", () => {
+    if (!project) throw new Error("the install test did not run");
+    const before = readdirSync(project).sort();
+    for (const [spec, sentence] of Object.entries(NODE_REFUSALS)) {
+      const esm = `import(${JSON.stringify(spec)}).then(() => console.log("imported"), (e) => console.log(e.message))`;
+      const cjs = `try { require(${JSON.stringify(spec)}); console.log("imported") } catch (e) { console.log(e.message) }`;
+      expect(`${spec} import: ${run(["node", "--input-type=module", "-e", esm], project).trim()}`).toBe(
+        `${spec} import: ${sentence}`,
+      );
+      const required = run(["node", "--no-warnings", "--input-type=commonjs", "-e", cjs], project).trim();
+      expect(`${spec} require: ${required}`).toBe(`${spec} require: ${sentence}`);
+    }
+    expect(readdirSync(project).sort()).toEqual(before);
+  }, 60_000);
 });
