@@ -62,6 +62,7 @@ describe("packaging", () => {
       expect(listing).toContain("package/dist/index.js");
       expect(listing).toContain("package/dist/index.d.ts");
       expect(listing).toContain("package/README.md");
+      expect(listing).toContain("package/LICENSE");
       expect(listing).not.toMatch(/\.test\.(ts|js)|consumer-smoke/);
       expect(listing).not.toMatch(/tsconfig|node_modules|test-results|\.tsbuildinfo/);
       // `bun pm pack` must have replaced workspace:* with real versions.
