@@ -1,27 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { workspacePackages } from "../../../scripts/lib/workspace-packages.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { shippedReadmes } from "./readme-examples.ts";
 
 // What the registry page and a user's license checker read: every published package carries the
 // MIT text, points at its folder of the repository, and its READMEs have no link that only
 // works inside the repository (the registry shows them without the files around them).
 const root = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
 const license = readFileSync(join(REPO_ROOT, "LICENSE"), "utf8");
-
-/** Every README a package ships: its own and any under src/. */
-function readmes(dir: string): string[] {
-  const found = ["README.md"];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(REPO_ROOT, dir, rel), { withFileTypes: true })) {
-      if (e.isDirectory() && e.name !== "testdata") walk(join(rel, e.name));
-      else if (e.name === "README.md") found.push(join(rel, e.name));
-    }
-  };
-  walk("src");
-  return found;
-}
 
 test("the root LICENSE is MIT and the root package.json names it and the repository URL", () => {
   expect(license).toStartWith("MIT License\n");
@@ -41,7 +29,7 @@ describe("published packages", () => {
     });
 
     test(`${pkg.name}: its READMEs link only to absolute URLs or anchors`, () => {
-      for (const file of readmes(pkg.dir)) {
+      for (const file of shippedReadmes(join(REPO_ROOT, pkg.dir))) {
         const text = readFileSync(join(REPO_ROOT, pkg.dir, file), "utf8").replace(/```[\s\S]*?```/g, "");
         const targets = [...text.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1] as string);
         const relative = targets.filter((t) => !/^(https?:\/\/|#)/.test(t));
