@@ -11,11 +11,12 @@
 // time) and docs/storm.md (the table of this run).
 //
 //   bun run bench:storm [--peers 200] [--subtrees 40 --txs 20000 --tx-bytes 2000] [--help]
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { MEASURED_END, MEASURED_START, replaceMeasured } from "./storm/measured-section.ts";
 import { makePlans } from "./storm/plans.ts";
 import { comparisonTable, failureReasons, summarize, verdictMark, verdicts } from "./storm/report.ts";
 import { type RunResult, runOnce } from "./storm/run-once.ts";
@@ -303,9 +304,10 @@ if (!values["no-docs"]) {
   writeFileSync(join(REPO, "docs/storm.svg"), svg);
   const bunVersion = Bun.version;
   const md = [
-    "# The storm: measured",
+    MEASURED_START,
+    "## Measured",
     "",
-    "Written by `bun run bench:storm`; do not edit by hand. The chart is [storm.svg](storm.svg).",
+    "Written by `bun run bench:storm`; do not edit this section by hand. The chart is [storm.svg](storm.svg).",
     "",
     `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Bun ${bunVersion}, ${cpus().length} CPUs, ${(totalmem() / GIB).toFixed(0)} GiB RAM.`,
     `Load: ${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (seed ${p.seed}), Zipf s=${p.zipf},`,
@@ -350,7 +352,8 @@ if (!values["no-docs"]) {
         ? [`Failures of the ${r.label} run:`, "", ...reasons.map(([why, n]) => `- ${n} × \`${why}\``), ""]
         : [];
     }),
+    MEASURED_END,
   ].join("\n");
-  writeFileSync(join(REPO, "docs/storm.md"), md);
+  writeFileSync(join(REPO, "docs/storm.md"), replaceMeasured(readFileSync(join(REPO, "docs/storm.md"), "utf8"), md));
   console.log("wrote docs/storm.svg and docs/storm.md");
 }
