@@ -76,8 +76,8 @@ console.log(`local registry ${registry.url}; demo server ${demo.url}`);
 try {
   // 1. Publishing with the project's own command.
   const noToken: Record<string, string> = { NPM_CONFIG_TOKEN: "", npm_config_token: "" };
-  const publish = (env: Record<string, string>): Ran => {
-    const cmd = ["bun", "run", "release:publish", "--registry", registry.url];
+  const publish = (env: Record<string, string>, flags: string[] = []): Ran => {
+    const cmd = ["bun", "run", "release:publish", "--registry", registry.url, ...flags];
     const r = Bun.spawnSync(cmd, { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
     return { code: r.exitCode ?? 1, out: `${r.stdout.toString()}${r.stderr.toString()}` };
   };
@@ -95,6 +95,12 @@ try {
       /NPM_CONFIG_TOKEN/.test(refused.out) &&
       onRegistry().length === 0,
     tail(refused),
+  );
+  const dry = publish({ NPM_CONFIG_TOKEN: "packaging-check" }, ["--dry-run"]);
+  check(
+    "release:publish --dry-run checks all packages and publishes nothing",
+    dry.code === 0 && /dry run, would publish: /.test(dry.out) && onRegistry().length === 0,
+    tail(dry),
   );
   const published = publish({ NPM_CONFIG_TOKEN: "packaging-check" });
   const order = /dependency order: (.*)/.exec(published.out)?.[1];

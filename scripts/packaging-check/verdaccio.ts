@@ -70,7 +70,9 @@ log: { type: stdout, format: pretty, level: warn }
     await proc.exited;
   };
   signal?.addEventListener("abort", () => void stop(), { once: true });
-  for (let i = 0; i < 150; i++) {
+  // Up to two minutes: on a busy machine Verdaccio takes tens of seconds to load.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     if (proc.exitCode !== null) break;
     const ok = await fetch(`${url}-/ping`).then(
       (r) => r.ok,
