@@ -8,7 +8,7 @@
 // zod), so it is not part of `bun run test`: run it before a release.
 //
 //   bun run check:packaging [-- --ts 5.7.3,5.9.3] [-- --keep]
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startDemoServer } from "../packages/testkit/src/demo-server.ts";
@@ -70,6 +70,8 @@ function installLines(dir: string, tool: "bun" | "npm"): string[] {
     .filter((l): l is string => !!l);
 }
 
+/** The fresh projects made below, removed at the end unless --keep. */
+const projects: ConsumerProject[] = [];
 const registry = await startLocalRegistry();
 const demo = await startDemoServer();
 console.log(`local registry ${registry.url}; demo server ${demo.url}`);
@@ -82,6 +84,7 @@ try {
     return { code: r.exitCode ?? 1, out: `${r.stdout.toString()}${r.stderr.toString()}` };
   };
   const viewer = new ConsumerProject("viewer", registry.url);
+  projects.push(viewer);
   const onRegistry = () =>
     packages.filter((p) => {
       const r = viewer.run(["npm", "view", `${p.name}@${p.version}`, "version"]);
@@ -118,6 +121,7 @@ try {
 
   // 2. A fresh Node 20 project: npm install, refusals, examples compiled by tsc and run by node.
   const node = new ConsumerProject("node-consumer", registry.url);
+  projects.push(node);
   const nodeMajor = node.run(["node", "-p", "process.versions.node"]).out.trim();
   check(`node ${nodeMajor} is Node 20 or later`, Number(nodeMajor.split(".")[0]) >= 20);
   const npmLines = packages.flatMap((p) => installLines(p.dir, "npm"));
@@ -185,6 +189,7 @@ try {
 
   // 3. A fresh Bun project (isolated linker): the READMEs' bun add lines as written, every example.
   const bun = new ConsumerProject("bun-consumer", registry.url, { isolatedLinker: true });
+  projects.push(bun);
   for (const line of packages.flatMap((p) => installLines(p.dir, "bun"))) {
     const r = bun.sh(line);
     check(`bun project: ${line}`, r.code === 0, tail(r));
@@ -225,6 +230,7 @@ try {
 } finally {
   await demo.stop();
   await registry.stop();
+  if (!values.keep) for (const p of projects) rmSync(p.dir, { recursive: true, force: true });
 }
 
 function says(ex: ReadmeExample): string {
