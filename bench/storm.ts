@@ -11,11 +11,12 @@
 // time) and docs/storm.md (the table of this run).
 //
 //   bun run bench:storm [--peers 200] [--subtrees 40 --txs 20000 --tx-bytes 2000] [--help]
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { MEASURED_END, MEASURED_START, replaceMeasured } from "./storm/measured-section.ts";
 import { makePlans } from "./storm/plans.ts";
 import { comparisonTable, failureReasons, summarize, verdictMark, verdicts } from "./storm/report.ts";
 import { type RunResult, runOnce } from "./storm/run-once.ts";
@@ -59,11 +60,39 @@ const USAGE = `usage: bun run bench:storm [--subtrees 40] [--txs 20000] [--tx-by
     block's first subtree and 88 % one of its first four, DESIGN.md's "many peers asking for the same new
     subtree"; at 1 it is 23 % and 49 %, and the wide run shows that load.`;
 
-const { values } = parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true });
+/** The runs `--runs` may name, in the order they run. */
+const RUN_NAMES = ["capped", "unlimited", "pre-fix", "wide"] as const;
+
+// Every flag is checked here, before the seed (up to minutes) or any server starts.
+const values = (() => {
+  try {
+    return parseArgs({ args: process.argv.slice(2), options: FLAGS, strict: true }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
+const wanted = String(values.runs).split(",");
+const unknownRuns = wanted.filter((w) => !(RUN_NAMES as readonly string[]).includes(w));
+if (unknownRuns.length) {
+  const names = unknownRuns.map((w) => JSON.stringify(w)).join(", ");
+  console.error(`--runs: unknown run ${names}; valid runs: ${RUN_NAMES.join(", ")}\n${USAGE}`);
+  process.exit(2);
+}
+const serverEnv: Record<string, string> = {};
+for (const kv of (values.set as string[] | undefined) ?? []) {
+  const at = kv.indexOf("=");
+  if (at <= 0) {
+    console.error(`--set expects key=value, got ${JSON.stringify(kv)}\n${USAGE}`);
+    process.exit(2);
+  }
+  serverEnv[kv.slice(0, at)] = kv.slice(at + 1);
+}
+
 const num = (key: keyof typeof FLAGS): number => {
   const n = Number(values[key]);
   if (!Number.isFinite(n) || n < 0) {
@@ -84,9 +113,10 @@ const p = {
   slowBytesPerS: num("slow-mib-s") * MIB,
   spreadMs: num("spread-ms"),
   cap: num("cap"),
-  limitBytes: values["limit-gib"] === undefined ? defaultLimitBytes() : num("limit-gib") * GIB,
   sampleMs: num("sample-ms"),
   maxAttempts: num("max-attempts"),
+  // Last: the default may print a line, after every other flag was found good.
+  limitBytes: values["limit-gib"] === undefined ? defaultLimitBytes() : num("limit-gib") * GIB,
 };
 
 /**
@@ -98,16 +128,6 @@ function defaultLimitBytes(): number {
   if (limit < 6 * GIB)
     console.log(`safety limit ${limit / GIB} GiB (40 % of this machine's RAM; --limit-gib to change)`);
   return Math.max(GIB, limit);
-}
-
-const serverEnv: Record<string, string> = {};
-for (const kv of (values.set as string[] | undefined) ?? []) {
-  const at = kv.indexOf("=");
-  if (at <= 0) {
-    console.error(`--set expects key=value, got ${JSON.stringify(kv)}\n${USAGE}`);
-    process.exit(2);
-  }
-  serverEnv[kv.slice(0, at)] = kv.slice(at + 1);
 }
 
 const t0 = performance.now();
@@ -136,7 +156,7 @@ const plansAt = (zipfS: number) =>
   });
 
 const runs: RunResult[] = [];
-const allRuns: { label: string; cap: number; zipf: number; mainPath?: string; what: string }[] = [
+const allRuns: { label: (typeof RUN_NAMES)[number]; cap: number; zipf: number; mainPath?: string; what: string }[] = [
   { label: "capped", cap: p.cap, zipf: p.zipf, what: `asset_concurrency_subtree_data_create=${p.cap}` },
   { label: "unlimited", cap: 0, zipf: p.zipf, what: "asset_concurrency_subtree_data_create=0" },
   {
@@ -153,12 +173,6 @@ const allRuns: { label: string; cap: number; zipf: number; mainPath?: string; wh
     what: `asset_concurrency_subtree_data_create=${p.cap}, peers pick by Zipf s=${p.wideZipf} (for information)`,
   },
 ];
-const wanted = String(values.runs).split(",");
-const unknown = wanted.filter((w) => !allRuns.some((r) => r.label === w));
-if (unknown.length) {
-  console.error(`--runs: unknown run ${JSON.stringify(unknown.join(","))}\n${USAGE}`);
-  process.exit(2);
-}
 const plan = allRuns.filter((r) => wanted.includes(r.label));
 for (const { label, cap, zipf, mainPath, what } of plan) {
   console.log(`\nrun ${label}: ${what}, ${p.peers} peers…`);
@@ -290,9 +304,10 @@ if (!values["no-docs"]) {
   writeFileSync(join(REPO, "docs/storm.svg"), svg);
   const bunVersion = Bun.version;
   const md = [
-    "# The storm: measured",
+    MEASURED_START,
+    "## Measured",
     "",
-    "Written by `bun run bench:storm`; do not edit by hand. The chart is [storm.svg](storm.svg).",
+    "Written by `bun run bench:storm`; do not edit this section by hand. The chart is [storm.svg](storm.svg).",
     "",
     `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Bun ${bunVersion}, ${cpus().length} CPUs, ${(totalmem() / GIB).toFixed(0)} GiB RAM.`,
     `Load: ${p.peers} peers, ${p.subtrees} subtrees × ${p.txs} txs × ${p.txBytes} B (seed ${p.seed}), Zipf s=${p.zipf},`,
@@ -337,7 +352,8 @@ if (!values["no-docs"]) {
         ? [`Failures of the ${r.label} run:`, "", ...reasons.map(([why, n]) => `- ${n} × \`${why}\``), ""]
         : [];
     }),
+    MEASURED_END,
   ].join("\n");
-  writeFileSync(join(REPO, "docs/storm.md"), md);
+  writeFileSync(join(REPO, "docs/storm.md"), replaceMeasured(readFileSync(join(REPO, "docs/storm.md"), "utf8"), md));
   console.log("wrote docs/storm.svg and docs/storm.md");
 }

@@ -6,14 +6,14 @@ import { isRejectedResponse, toHttpError } from "./to-http-error.ts";
 
 /** Everything one attempt needs. */
 export interface AttemptContext {
-  input: RequestInfo | URL;
+  input: string | URL | Request;
   init: RequestInit | undefined;
   method: string;
   url: string;
   /** The caller's signal combined with the total timeout. */
   callSignal: AbortSignal;
   timeoutMs: number;
-  fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   now: () => number;
 }
 

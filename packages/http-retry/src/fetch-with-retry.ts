@@ -28,7 +28,7 @@ import { sleep as realSleep } from "./sleep.ts";
  * ```
  */
 export async function fetchWithRetry(
-  input: RequestInfo | URL,
+  input: string | URL | Request,
   init?: RequestInit,
   options: RetryOptions = {},
 ): Promise<Response> {

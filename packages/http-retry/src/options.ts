@@ -38,7 +38,7 @@ export interface RetryOptions {
   /** Called before each sleep, with the attempt that just failed. */
   onRetry?: (info: { attempt: number; delayMs: number; error: HttpRetryError }) => void;
   /** The fetch to use. Default `globalThis.fetch`. */
-  fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Test seam: sleeps between attempts. Must reject with `signal.reason` on abort. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Test seam: clock for HTTP-date `Retry-After`. Default `Date.now`. */

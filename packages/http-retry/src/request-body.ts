@@ -18,13 +18,13 @@ export function isResendableBody(body: unknown): boolean {
 }
 
 /** The upper-case method of a fetch call (a Request's own method unless `init` overrides it). */
-export function requestMethod(input: RequestInfo | URL, init?: RequestInit): string {
+export function requestMethod(input: string | URL | Request, init?: RequestInit): string {
   const method = init?.method ?? (input instanceof Request ? input.method : "GET");
   return method.toUpperCase();
 }
 
 /** The URL of a fetch call, without credentials, for messages. */
-export function requestUrl(input: RequestInfo | URL): string {
+export function requestUrl(input: string | URL | Request): string {
   const raw = input instanceof Request ? input.url : String(input);
   try {
     const url = new URL(raw);
@@ -42,7 +42,7 @@ export function requestUrl(input: RequestInfo | URL): string {
  * With `maxAttempts` 1 nothing is ever repeated, so anything goes.
  */
 export function assertRetryable(
-  input: RequestInfo | URL,
+  input: string | URL | Request,
   init: RequestInit | undefined,
   maxAttempts: number,
   retryNonIdempotent: boolean,

@@ -1,3 +1,4 @@
+export { NODE_REFUSALS } from "./node-refusals.ts";
 export { packPackage, run } from "./pack.ts";
 export { IS_CI, REPO_ROOT, requireVectors, vectorPath, vectorsDir } from "./paths.ts";
 export { postgresUrl, requirePostgres } from "./postgres.ts";

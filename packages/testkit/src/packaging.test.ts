@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { publishOrder, workspacePackages } from "../../../scripts/lib/workspace-packages.ts";
+import { NODE_REFUSALS } from "./node-refusals.ts";
 import { packPackage, run } from "./pack.ts";
 import { REPO_ROOT } from "./paths.ts";
 
@@ -32,38 +34,15 @@ const PACKAGES: Pkg[] = readdirSync(join(REPO_ROOT, "packages"))
     ].filter((s) => existsSync(join(REPO_ROOT, dir, s.file))),
   }));
 
-/**
- * The public packages in dependency order, so each build finds its dependencies' `.d.ts`. testkit
- * builds them itself instead of depending on them: they use testkit in their own tests, and a
- * dependency back would be a cycle in turbo's task graph.
- */
-function buildOrder(pkgs: Pkg[]): Pkg[] {
-  const deps = new Map(
-    pkgs.map((p) => {
-      const json = JSON.parse(readFileSync(join(REPO_ROOT, p.dir, "package.json"), "utf8"));
-      return [p.name, Object.keys(json.dependencies ?? {}).filter((d) => d.startsWith("@subtreekit/"))];
-    }),
-  );
-  const done = new Set<string>();
-  const order: Pkg[] = [];
-  const visit = (p: Pkg) => {
-    if (done.has(p.name)) return;
-    done.add(p.name);
-    for (const d of deps.get(p.name) ?? []) {
-      const dep = pkgs.find((q) => q.name === d);
-      if (dep) visit(dep);
-    }
-    order.push(p);
-  };
-  for (const p of pkgs) visit(p);
-  return order;
-}
-
 describe("packaging", () => {
   const tarballs = new Map<string, string>();
+  let project: string | undefined;
 
   beforeAll(() => {
-    for (const pkg of buildOrder(PACKAGES)) run(["bun", "run", "build"], join(REPO_ROOT, pkg.dir));
+    // In dependency order, so each build finds its dependencies' `.d.ts`. testkit builds them itself
+    // instead of depending on them: they use testkit in their own tests (a cycle for turbo).
+    for (const pkg of publishOrder(workspacePackages(REPO_ROOT)))
+      run(["bun", "run", "build"], join(REPO_ROOT, pkg.dir));
   }, 300_000);
 
   for (const pkg of PACKAGES) {
@@ -83,6 +62,7 @@ describe("packaging", () => {
       expect(listing).toContain("package/dist/index.js");
       expect(listing).toContain("package/dist/index.d.ts");
       expect(listing).toContain("package/README.md");
+      expect(listing).toContain("package/LICENSE");
       expect(listing).not.toMatch(/\.test\.(ts|js)|consumer-smoke/);
       expect(listing).not.toMatch(/tsconfig|node_modules|test-results|\.tsbuildinfo/);
       // `bun pm pack` must have replaced workspace:* with real versions.
@@ -95,7 +75,7 @@ describe("packaging", () => {
   test.skipIf(withSmokes.length === 0)(
     "tarballs install into a fresh project and import from Node 20 and Bun",
     () => {
-      const project = mkdtempSync(join(tmpdir(), "stk-consumer-"));
+      project = mkdtempSync(join(tmpdir(), "stk-consumer-"));
       writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
       // Install every public tarball together so workspace dependencies resolve to the local builds.
       const tgzs = PACKAGES.map((p) => tarballs.get(p.name) ?? packPackage(p.dir));
@@ -114,4 +94,19 @@ describe("packaging", () => {
     },
     300_000,
   );
+
+  test("on Node 20 the Bun-only entries refuse at import (ESM and require) with one sentence, creating nothing", () => {
+    if (!project) throw new Error("the install test did not run");
+    const before = readdirSync(project).sort();
+    for (const [spec, sentence] of Object.entries(NODE_REFUSALS)) {
+      const esm = `import(${JSON.stringify(spec)}).then(() => console.log("imported"), (e) => console.log(e.message))`;
+      const cjs = `try { require(${JSON.stringify(spec)}); console.log("imported") } catch (e) { console.log(e.message) }`;
+      expect(`${spec} import: ${run(["node", "--input-type=module", "-e", esm], project).trim()}`).toBe(
+        `${spec} import: ${sentence}`,
+      );
+      const required = run(["node", "--no-warnings", "--input-type=commonjs", "-e", cjs], project).trim();
+      expect(`${spec} require: ${required}`).toBe(`${spec} require: ${sentence}`);
+    }
+    expect(readdirSync(project).sort()).toEqual(before);
+  }, 60_000);
 });

@@ -146,8 +146,8 @@ describe.skipIf(!VEC)("readSubtreeData conformance", () => {
   });
 });
 
-describe.skipIf(!VEC)("README example over real HTTP", () => {
-  test("fetch /subtree and /subtree_data from a server and verify, as the README shows", async () => {
+describe.skipIf(!VEC)("over real HTTP", () => {
+  test("fetch /subtree and /subtree_data of a real block-171 subtree from a server and verify every tx", async () => {
     const hash = "dc89416c1ec67010d45f9a9ca614dd17412a4f7c47b86908e5fd15473da83e6d";
     const server = Bun.serve({
       port: 0,
