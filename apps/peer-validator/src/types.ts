@@ -10,11 +10,13 @@ export interface TxRecord {
   size: number;
 }
 
-/** A tx stored by where its standard bytes lie (the verified `.subtreeData`), not as bytes. */
-export interface LocatedTxRecord {
-  hash: Uint8Array;
-  at: { path: string; offset: number; length: number };
-  size: number;
+/** Txs stored by where their standard bytes lie in one file (the verified `.subtreeData`), in columns. */
+export interface LocatedBatch {
+  path: string;
+  /** Txids, 32 bytes each, back to back. */
+  hashes: Uint8Array;
+  offsets: Float64Array;
+  lengths: Uint32Array;
 }
 
 export interface TxStoreLike {
@@ -24,13 +26,10 @@ export interface TxStoreLike {
   putTxs(txs: TxRecord[], options?: { signal?: AbortSignal }): Promise<unknown>;
   /**
    * All batches in one transaction, pulled one at a time (`@subtreekit/stores` has it): how a
-   * streamed subtree's txs go into the store without all being in memory, as located records
+   * streamed subtree's txs go into the store without all being in memory, as located batches
    * where their data file was published. A store without it gets them all as bytes in one `putTxs`.
    */
-  putTxBatches?(
-    batches: Iterable<(TxRecord | LocatedTxRecord)[]>,
-    options?: { signal?: AbortSignal },
-  ): Promise<unknown>;
+  putTxBatches?(batches: Iterable<TxRecord[] | LocatedBatch>, options?: { signal?: AbortSignal }): Promise<unknown>;
 }
 
 export type BlobType = "subtree" | "subtreeData" | "block";

@@ -30,6 +30,11 @@ export class NodeHashes {
   at(i: number): Uint8Array {
     return this.bytes.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES);
   }
+  /** Copies node `i` into `out` at `offset`, with no view made (a view per node is garbage per node). */
+  copyTo(i: number, out: Uint8Array, offset: number): void {
+    const b = this.bytes;
+    for (let j = 0, at = i * HASH_BYTES; j < HASH_BYTES; j++) out[offset + j] = b[at + j]!;
+  }
   /** Views of nodes `from`…end, `size` at a time: only the chunk being used is alive. */
   *chunks(from = 0, size = CHUNK): Generator<Uint8Array[]> {
     for (let i = from; i < this.length; i += size) {

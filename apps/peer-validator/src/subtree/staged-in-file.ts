@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { parseTx, toStandardBytes, txFee } from "@subtreekit/subtree-stream";
-import type { LocatedTxRecord, TxRecord } from "../types.ts";
+import type { LocatedBatch, TxRecord } from "../types.ts";
 import type { NodeHashes } from "./node-hashes.ts";
 
 /** The temp file a streamed subtree's verified bytes go into (the `.subtreeData` atomic sink). */
@@ -108,10 +108,10 @@ export class StagedInFile {
 }
 
 /**
- * The txs to store once the file is published at `home`: a standard tx as where it lies there (no
- * byte is read), an EF tx as its bytes converted to standard form (the file holds the EF form).
- * At most `maxRecords` records and `maxBytes` of EF and converted bytes a batch, pulled lazily like
- * {@link StagedInFile.batches}.
+ * The txs to store once the file is published at `home`: standard ones as where they lie there, in
+ * columns of at most `maxRecords` (no byte read, no object per tx), EF ones as their bytes converted
+ * to standard form (the file holds the EF form), at most `maxBytes` held a batch. Pulled lazily
+ * like {@link StagedInFile.batches}.
  */
 export function* locatedBatches(
   staged: StagedInFile,
@@ -119,38 +119,54 @@ export function* locatedBatches(
   home: string,
   maxRecords: number,
   maxBytes: number,
-): Generator<(TxRecord | LocatedTxRecord)[]> {
+): Generator<TxRecord[] | LocatedBatch> {
   const { lengths, kinds } = staged;
   // Published: the temp file is `home` now.
   const fd = openSync(home, "r");
+  const fresh = (): LocatedBatch & { n: number } => ({
+    path: home,
+    hashes: new Uint8Array(32 * maxRecords),
+    offsets: new Float64Array(maxRecords),
+    lengths: new Uint32Array(maxRecords),
+    n: 0,
+  });
+  const full = (b: LocatedBatch & { n: number }): LocatedBatch => ({
+    path: b.path,
+    hashes: b.hashes.subarray(0, 32 * b.n),
+    offsets: b.offsets.subarray(0, b.n),
+    lengths: b.lengths.subarray(0, b.n),
+  });
   try {
     let pos = staged.file.headerBytes;
-    let batch: (TxRecord | LocatedTxRecord)[] = [];
+    let located = fresh();
+    let ef: TxRecord[] = [];
     let efBytes = 0;
     for (let i = 0; i < lengths.length; i++) {
       const len = lengths[i]!;
       if (kinds[i] === STANDARD) {
-        if (batch.length >= maxRecords) {
-          yield batch;
-          batch = [];
-          efBytes = 0;
+        nodes.copyTo(i, located.hashes, 32 * located.n);
+        located.offsets[located.n] = pos;
+        located.lengths[located.n] = len;
+        if (++located.n === maxRecords) {
+          yield full(located);
+          located = fresh();
         }
-        batch.push({ hash: nodes.at(i), at: { path: home, offset: pos, length: len }, size: len });
       } else if (kinds[i] === EXTENDED) {
         const r = record(nodes.at(i), readAt(fd, len, pos, home), true);
         // Bytes held: the EF form and its standard form. A record over the bound goes alone.
         const held = len + r.standard.length;
-        if (batch.length > 0 && (batch.length >= maxRecords || efBytes + held > maxBytes)) {
-          yield batch;
-          batch = [];
+        if (ef.length > 0 && efBytes + held > maxBytes) {
+          yield ef;
+          ef = [];
           efBytes = 0;
         }
-        batch.push(r);
+        ef.push(r);
         efBytes += held;
       }
       pos += len;
     }
-    if (batch.length > 0) yield batch;
+    if (located.n > 0) yield full(located);
+    if (ef.length > 0) yield ef;
   } finally {
     closeSync(fd);
   }

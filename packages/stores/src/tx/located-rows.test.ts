@@ -7,22 +7,28 @@ import { toDisplayHex } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
 import { SqliteTxStore } from "./sqlite-tx-store.ts";
 import { makeTx } from "./tx-store.suite.ts";
-import type { LocatedTxRecord, TxRecord } from "./tx-store.ts";
+import type { LocatedBatch, TxRecord } from "./tx-store.ts";
 
 const root = mkdtempSync(join(tmpdir(), "stores-located-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A data file as the validator keeps it: an 8-byte head, then the txs back to back. */
-function dataFile(path: string, txs: TxRecord[]): LocatedTxRecord[] {
+/** A data file as the validator keeps it (an 8-byte head, then the txs back to back), and its located batch. */
+function dataFile(path: string, txs: TxRecord[]): LocatedBatch {
   const head = new TextEncoder().encode("SD-1.0  ");
-  const parts = [head, ...txs.map((t) => t.standard)];
-  writeFileSync(path, Buffer.concat(parts));
+  writeFileSync(path, Buffer.concat([head, ...txs.map((t) => t.standard)]));
+  const b: LocatedBatch = {
+    path,
+    hashes: new Uint8Array(Buffer.concat(txs.map((t) => t.hash))),
+    offsets: new Float64Array(txs.length),
+    lengths: new Uint32Array(txs.length),
+  };
   let off = head.length;
-  return txs.map((t) => {
-    const r = { hash: t.hash, at: { path, offset: off, length: t.standard.length }, size: t.size, fee: t.fee };
+  txs.forEach((t, i) => {
+    b.offsets[i] = off;
+    b.lengths[i] = t.standard.length;
     off += t.standard.length;
-    return r;
   });
+  return b;
 }
 
 function fresh(name: string) {
@@ -43,7 +49,8 @@ describe("txs stored by location (schema v3)", () => {
     expect(await s.getTxs(all.map((t) => t.hash))).toEqual(all.map((t) => t.standard));
     expect(await s.has(all.map((t) => t.hash))).toEqual(all.map(() => true));
     const one = await s.getTx(inFile[7]!.hash);
-    expect(one).toEqual({ standard: inFile[7]!.standard, size: inFile[7]!.size, fee: BigInt(inFile[7]!.fee!) });
+    // A located tx's size is its length; it has no fee or EF form.
+    expect(one).toEqual({ standard: inFile[7]!.standard, size: inFile[7]!.size });
     await s.close();
     const raw = new Database(db, { readonly: true });
     const stored = raw.query("SELECT sum(length(standard)) AS n FROM txs WHERE file IS NOT NULL").get() as {
@@ -105,17 +112,23 @@ describe("txs stored by location (schema v3)", () => {
     await s.close();
   });
 
-  test("a bad location rejects the whole batch with the record's index, and stores nothing", async () => {
+  test("a bad located batch is rejected whole, naming the column and index, and stores nothing", async () => {
     const { dir, db } = fresh("bad");
     const txs = Array.from({ length: 3 }, (_, i) => makeTx(60_000 + i));
     const good = dataFile(join(dir, "f.subtreeData"), txs);
     const s = SqliteTxStore.open(db);
-    for (const [at, message] of [
-      [{ ...good[1]!.at, offset: -1 }, "putTxs record 1: at.offset must be a non-negative integer, got -1"],
-      [{ ...good[1]!.at, length: 0 }, "putTxs record 1: at.length must be a positive integer, got 0"],
-      [{ ...good[1]!.at, path: "" }, "putTxs record 1: at.path must be a file path"],
+    const offsets = Float64Array.from(good.offsets);
+    offsets[1] = -1;
+    const lengths = Uint32Array.from(good.lengths);
+    lengths[1] = 0;
+    for (const [bad, message] of [
+      [{ ...good, offsets }, "located batch: offset 1 must be a non-negative integer, got -1"],
+      [{ ...good, lengths }, "located batch: length 1 must be positive, got 0"],
+      [{ ...good, path: "" }, "located batch: path must be a file path"],
+      [{ ...good, hashes: good.hashes.subarray(0, 40) }, "located batch: hashes must be a Uint8Array of 32-byte txids"],
+      [{ ...good, lengths: good.lengths.subarray(0, 2) }, "located batch: lengths must be a Uint32Array of 3"],
     ] as const) {
-      await expect(s.putTxBatches([[good[0]!, { ...good[1]!, at }, good[2]!]])).rejects.toThrow(message);
+      await expect(s.putTxBatches([txs.slice(0, 1), bad])).rejects.toThrow(message);
     }
     expect(await s.count()).toBe(0);
     await s.close();

@@ -35,15 +35,19 @@ if (PG) {
         const txs = Array.from({ length: 20 }, (_, i) => makeTx(80_000 + i, 120));
         const path = join(dir, "a.subtreeData");
         writeFileSync(path, Buffer.concat([new Uint8Array(8), ...txs.map((t) => t.standard)]));
-        await store.putTxBatches([
-          txs.map((t, i) => ({ hash: t.hash, at: { path, offset: 8 + i * 120, length: 120 }, size: t.size })),
-        ]);
+        const batch = {
+          path,
+          hashes: new Uint8Array(Buffer.concat(txs.map((t) => t.hash))),
+          offsets: Float64Array.from(txs, (_, i) => 8 + i * 120),
+          lengths: new Uint32Array(txs.length).fill(120),
+        };
+        await store.putTxBatches([batch]);
         rmSync(path);
         expect(await store.getTxs(txs.map((t) => t.hash))).toEqual(txs.map((t) => t.standard));
         // A file that is not there fails the put, naming it, and stores nothing.
         const other = makeTx(81_000);
         const err = await store
-          .putTxBatches([[{ hash: other.hash, at: { path, offset: 8, length: 120 }, size: 120 }]])
+          .putTxBatches([{ path, hashes: other.hash, offsets: Float64Array.of(8), lengths: Uint32Array.of(120) }])
           .catch((e: unknown) => e);
         expect((err as { code?: string }).code).toBe("MISSING_DATA");
         expect((err as Error).message).toContain(path);

@@ -6,7 +6,7 @@ import { redact } from "../url.ts";
 import { migratePostgres } from "./postgres-schema.ts";
 import { parsePostgresUrl } from "./postgres-url.ts";
 import { withBytes } from "./read-located.ts";
-import type { LocatedTxRecord, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
+import type { LocatedBatch, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateRecords } from "./validate.ts";
 
 /** Options of {@link PostgresTxStore.open}. */
@@ -171,16 +171,14 @@ export class PostgresTxStore implements TxStore {
     await this.sql.begin((tx) => this.#insert(tx, records, options.signal));
   }
 
-  async putTxBatches(
-    batches: Iterable<readonly (TxRecord | LocatedTxRecord)[]>,
-    options: SignalOption = {},
-  ): Promise<void> {
+  async putTxBatches(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options: SignalOption = {}): Promise<void> {
     options.signal?.throwIfAborted();
     this.#assertOpen();
     await this.sql.begin(async (tx) => {
-      for (const records of batches) {
+      for (const batch of batches) {
+        const records = Array.isArray(batch) ? (batch as readonly TxRecord[]) : withBytes(batch as LocatedBatch);
         validateRecords(records);
-        await this.#insert(tx, withBytes(records), options.signal);
+        await this.#insert(tx, records, options.signal);
       }
     });
   }

@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { toDisplayHex } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
-import type { LocatedTxRecord, TxRecord } from "./tx-store.ts";
+import type { LocatedBatch, TxRecord } from "./tx-store.ts";
+import { validateLocatedBatch } from "./validate.ts";
 
 /** One tx to read from a file: answer `i` with `len` bytes at `off` of file `file`. */
 export interface LocatedRead {
@@ -92,34 +93,23 @@ function missing(path: string, r: LocatedRead, why: string, cause?: unknown): St
 }
 
 /**
- * `records` with every located record's bytes read in, for a backend that keeps bytes (Postgres:
- * its replicas may not share the files' disk). Byte records pass through as they are.
+ * A located batch as byte records, read from its file, for a backend that keeps bytes (Postgres:
+ * its replicas may not share the file's disk).
  */
-export function withBytes(records: readonly (TxRecord | LocatedTxRecord)[]): TxRecord[] {
-  if (!records.some((r) => "at" in r)) return records as TxRecord[];
-  const out: TxRecord[] = new Array(records.length);
-  const paths: string[] = [];
-  const ids = new Map<string, number>();
-  const reads: LocatedRead[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    if (!("at" in r)) {
-      out[i] = r;
-      continue;
-    }
-    let file = ids.get(r.at.path);
-    if (file === undefined) {
-      file = paths.push(r.at.path) - 1;
-      ids.set(r.at.path, file);
-    }
-    reads.push({ i, hash: r.hash, file, off: r.at.offset, len: r.at.length });
+export function withBytes(b: LocatedBatch): TxRecord[] {
+  const n = validateLocatedBatch(b);
+  const out: TxRecord[] = new Array(n);
+  const hashes: Uint8Array[] = new Array(n);
+  const reads: LocatedRead[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    hashes[i] = b.hashes.slice(i * 32, i * 32 + 32);
+    reads[i] = { i, hash: hashes[i]!, file: 0, off: b.offsets[i]!, len: b.lengths[i]! };
   }
   readLocated(
     reads,
-    (file) => paths[file]!,
+    () => b.path,
     (i, standard) => {
-      const r = records[i]!;
-      out[i] = { hash: r.hash, standard, fee: r.fee, size: r.size };
+      out[i] = { hash: hashes[i]!, standard, size: standard.length };
     },
   );
   return out;

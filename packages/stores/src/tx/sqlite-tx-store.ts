@@ -9,8 +9,8 @@ import { hashKey48, keysOf, sortOrder } from "./sort-order.ts";
 import { type IdRow, readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
 import { readWindow } from "./sqlite-window-read.ts";
-import type { LocatedTxRecord, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
-import { assertHashes, validateRecords } from "./validate.ts";
+import type { LocatedBatch, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
+import { assertHashes, validateLocatedBatch, validateRecords } from "./validate.ts";
 
 /** Options of {@link SqliteTxStore.open}. */
 export interface SqliteTxStoreOptions {
@@ -68,7 +68,8 @@ export class SqliteTxStore implements TxStore {
   #hashById: Statement<IdRow, [number]>;
   #hashByIdRange: Statement<IdRow, [number, number]>;
   #insert: Statement<unknown, [number, Uint8Array, Uint8Array, Uint8Array | null, number | bigint | null, number]>;
-  #insertAt: Statement<unknown, [number, Uint8Array, number | bigint | null, number, number, number, number]>;
+  #insertAt: Statement<unknown, [number, Uint8Array, number, number, number, number]>;
+  #idOfExact: Statement<{ id: number }, [number, Uint8Array]>;
   #addFile: Statement<unknown, [string]>;
   #fileId: Statement<{ id: number }, [string]>;
   #filePath: Statement<{ path: string }, [number]>;
@@ -94,8 +95,9 @@ export class SqliteTxStore implements TxStore {
     this.#hashByIdRange = db.query("SELECT id, hash FROM txs WHERE id BETWEEN ?1 AND ?2");
     this.#insert = db.query("INSERT INTO txs (k, hash, standard, extended, fee, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     this.#insertAt = db.query(
-      "INSERT INTO txs (k, hash, standard, fee, size, file, off, len) VALUES (?1, ?2, x'', ?3, ?4, ?5, ?6, ?7)",
+      "INSERT INTO txs (k, hash, standard, size, file, off, len) VALUES (?1, ?2, x'', ?3, ?4, ?5, ?6)",
     );
+    this.#idOfExact = db.query("SELECT id FROM txs WHERE k = ?1 AND hash = ?2");
     this.#addFile = db.query("INSERT INTO files (path) VALUES (?1) ON CONFLICT (path) DO NOTHING");
     this.#fileId = db.query("SELECT id FROM files WHERE path = ?1");
     this.#filePath = db.query("SELECT path FROM files WHERE id = ?1");
@@ -244,43 +246,48 @@ export class SqliteTxStore implements TxStore {
     await this.putTxBatches([records], options);
   }
 
-  async putTxBatches(
-    batches: Iterable<readonly (TxRecord | LocatedTxRecord)[]>,
-    options: SignalOption = {},
-  ): Promise<void> {
+  async putTxBatches(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options: SignalOption = {}): Promise<void> {
     options.signal?.throwIfAborted();
     const db = this.#open();
     const exact = this.#exact;
     const insert = this.#insert;
-    const insertAt = this.#insertAt;
     const addExtended = this.#addExtended;
-    const fileIds = new Map<string, number>();
     // IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of
     // deadlocking on a read-to-write upgrade, and check-then-insert cannot race another writer.
     // A throw anywhere (a bad row, the batches' own source) rolls the whole transaction back.
     db.transaction(() => {
       for (const records of batches) {
+        if (!Array.isArray(records)) {
+          this.#putLocated(records as LocatedBatch);
+          continue;
+        }
         validateRecords(records);
-        for (const r of records) {
+        for (const r of records as readonly TxRecord[]) {
           const k = hashKey48(r.hash);
           const found = exact.get(k, r.hash);
           // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
-          if ("at" in r) {
-            if (!found)
-              insertAt.run(
-                k,
-                r.hash,
-                r.fee ?? null,
-                r.size,
-                this.#fileOf(r.at.path, fileIds),
-                r.at.offset,
-                r.at.length,
-              );
-          } else if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
+          if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
           else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
         }
       }
     }).immediate();
+  }
+
+  /**
+   * One located batch, inside the caller's transaction. Each txid is copied into one reused
+   * buffer: an object per tx here was most of a large commit's memory (garbage the GC let pile up).
+   */
+  #putLocated(b: LocatedBatch): void {
+    const n = validateLocatedBatch(b);
+    const file = this.#fileOf(b.path);
+    const h = new Uint8Array(32);
+    const { hashes, offsets, lengths } = b;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, at = i * 32; j < 32; j++) h[j] = hashes[at + j]!;
+      const k = hashKey48(h);
+      // A txid already stored keeps its row, whichever form it has.
+      if (!this.#idOfExact.get(k, h)) this.#insertAt.run(k, h, lengths[i]!, file, offsets[i]!, lengths[i]!);
+    }
   }
 
   async count(options: SignalOption = {}): Promise<number> {
@@ -295,17 +302,12 @@ export class SqliteTxStore implements TxStore {
     db?.close();
   }
 
-  /** The id of a located record's file, recorded relative to the database's directory. */
-  #fileOf(path: string, cache: Map<string, number>): number {
-    let id = cache.get(path);
-    if (id === undefined) {
-      const abs = resolve(path);
-      const rel = relative(this.#base, abs);
-      const stored = isAbsolute(rel) ? abs : rel;
-      this.#addFile.run(stored);
-      id = this.#fileId.get(stored)!.id;
-      cache.set(path, id);
-    }
-    return id;
+  /** The id of a located batch's file, recorded relative to the database's directory. */
+  #fileOf(path: string): number {
+    const abs = resolve(path);
+    const rel = relative(this.#base, abs);
+    const stored = isAbsolute(rel) ? abs : rel;
+    this.#addFile.run(stored);
+    return this.#fileId.get(stored)!.id;
   }
 }

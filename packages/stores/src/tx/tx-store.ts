@@ -11,28 +11,22 @@ export interface TxRecord {
   size: number;
 }
 
-/** Where a tx's standard bytes lie in a file the caller keeps, e.g. the verified `.subtreeData`. */
-export interface TxLocation {
+/**
+ * Transactions stored by where their standard bytes lie in one file the caller keeps (e.g. the
+ * verified `.subtreeData`), not as bytes: the store keeps ~50 bytes of index a tx and reads the
+ * bytes from the file (see the README's "Layout"). Columns, not an object per tx: a million-tx
+ * commit would otherwise make a million objects of garbage. The file must stay where it is,
+ * unchanged, for as long as its txs are stored.
+ */
+export interface LocatedBatch {
   /** The file; recorded relative to the store's own directory, so a data directory can move whole. */
   path: string;
-  /** Byte offset of the tx in the file. */
-  offset: number;
-  /** Length of its standard bytes. */
-  length: number;
-}
-
-/**
- * A transaction stored by where its bytes lie instead of as bytes: the store keeps ~50 bytes of
- * index and reads the bytes from the file (see the README's "Layout"). The file must stay where
- * it is, unchanged, for as long as the record is stored.
- */
-export interface LocatedTxRecord {
-  hash: Uint8Array;
-  at: TxLocation;
-  /** Fee in satoshis, when known. */
-  fee?: number | bigint | undefined;
-  /** Size in bytes as the subtree node records it. */
-  size: number;
+  /** The txids, internal order, 32 bytes each, back to back. */
+  hashes: Uint8Array;
+  /** Byte offset of each tx in the file. */
+  offsets: Float64Array;
+  /** Length of each tx's standard bytes (also its size). */
+  lengths: Uint32Array;
 }
 
 /** What `getTx` returns for a stored transaction. */
@@ -81,15 +75,15 @@ export interface TxStore {
    * written, and none is kept, so a caller can read batches from disk as the store asks for them
    * (the peer validator commits a streamed subtree from its temp file this way). The iterable is
    * synchronous because SQLite's transaction is: nothing else of the process can run inside it.
-   * An error thrown by the iterable rolls everything back. A {@link LocatedTxRecord} is kept as
-   * its location where the backend indexes files (SQLite), else its bytes are read and stored.
+   * An error thrown by the iterable rolls everything back. A {@link LocatedBatch} is kept as
+   * its locations where the backend indexes files (SQLite), else its bytes are read and stored.
    *
    * @example
    * ```ts
    * await txs.putTxBatches(readBatchesFromFile(path)); // a generator of TxRecord[]
    * ```
    */
-  putTxBatches?(batches: Iterable<readonly (TxRecord | LocatedTxRecord)[]>, options?: SignalOption): Promise<void>;
+  putTxBatches?(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options?: SignalOption): Promise<void>;
   /** Number of stored transactions. */
   count(options?: SignalOption): Promise<number>;
   /** Releases the database; idempotent. Calls after close reject. */

@@ -15,13 +15,14 @@ let fileOfB: string;
 /** The txs of `s` as places in a data file of their own (an 8-byte head, then the txs back to back). */
 async function storeLocated(s: SeededSubtree, path: string): Promise<void> {
   writeFileSync(path, Buffer.concat([new TextEncoder().encode("SD-1.0  "), ...s.txs]));
+  const offsets = new Float64Array(s.txs.length);
   let offset = 8;
-  const records = s.txs.map((tx, i) => {
-    const r = { hash: s.txids[i]!, at: { path, offset, length: tx.length }, size: tx.length };
+  s.txs.forEach((tx, i) => {
+    offsets[i] = offset;
     offset += tx.length;
-    return r;
   });
-  await srv.txs.putTxBatches!([records]);
+  const hashes = new Uint8Array(Buffer.concat(s.txids));
+  await srv.txs.putTxBatches!([{ path, hashes, offsets, lengths: Uint32Array.from(s.txs, (t) => t.length) }]);
 }
 
 beforeAll(async () => {
