@@ -123,22 +123,21 @@ export function* locatedBatches(
   const { lengths, kinds } = staged;
   // Published: the temp file is `home` now.
   const fd = openSync(home, "r");
-  const fresh = (): LocatedBatch & { n: number } => ({
-    path: home,
+  // One set of columns, refilled: the store writes a batch before it pulls the next, keeps none.
+  const located = {
     hashes: new Uint8Array(32 * maxRecords),
     offsets: new Float64Array(maxRecords),
     lengths: new Uint32Array(maxRecords),
     n: 0,
-  });
-  const full = (b: LocatedBatch & { n: number }): LocatedBatch => ({
-    path: b.path,
-    hashes: b.hashes.subarray(0, 32 * b.n),
-    offsets: b.offsets.subarray(0, b.n),
-    lengths: b.lengths.subarray(0, b.n),
+  };
+  const full = (): LocatedBatch => ({
+    path: home,
+    hashes: located.hashes.subarray(0, 32 * located.n),
+    offsets: located.offsets.subarray(0, located.n),
+    lengths: located.lengths.subarray(0, located.n),
   });
   try {
     let pos = staged.file.headerBytes;
-    let located = fresh();
     let ef: TxRecord[] = [];
     let efBytes = 0;
     for (let i = 0; i < lengths.length; i++) {
@@ -148,8 +147,8 @@ export function* locatedBatches(
         located.offsets[located.n] = pos;
         located.lengths[located.n] = len;
         if (++located.n === maxRecords) {
-          yield full(located);
-          located = fresh();
+          yield full();
+          located.n = 0;
         }
       } else if (kinds[i] === EXTENDED) {
         const r = record(nodes.at(i), readAt(fd, len, pos, home), true);
@@ -165,7 +164,7 @@ export function* locatedBatches(
       }
       pos += len;
     }
-    if (located.n > 0) yield full(located);
+    if (located.n > 0) yield full();
     if (ef.length > 0) yield ef;
   } finally {
     closeSync(fd);
