@@ -7,8 +7,7 @@ import {
   txid,
 } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { readAll } from "../http/body-chunks.ts";
-import { peerFetch } from "../http/peer-fetch.ts";
+import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 
 export interface FetchedBlock {
@@ -26,17 +25,11 @@ export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
 
 /** `GET /block/:hash` from one peer, parsed, and checked to hash to what was asked for. */
 export async function fetchBlock(s: Session, peer: string, hex: string): Promise<FetchedBlock> {
-  const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/block/${hex}`);
   const detail = { peer, block: hex };
-  const bytes = await readAll(response.body, {
-    signal: s.signal,
-    deadline,
-    stallMs,
-    peer,
-    url,
+  const bytes = await peerFetchAll(s, peer, `/block/${hex}`, {
     maxBytes: MAX_BLOCK_BYTES,
-    onTooLarge: (n) =>
-      new VerificationError("TOO_LARGE", `${peer}: block ${hex}: body above ${MAX_BLOCK_BYTES} bytes at ${n}`, detail),
+    tooLarge: (n) => `${peer}: block ${hex}: body above ${MAX_BLOCK_BYTES} bytes at ${n}`,
+    detail,
   });
   let block: ModelBlock;
   try {

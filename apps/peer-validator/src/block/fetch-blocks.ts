@@ -1,7 +1,6 @@
 import { isSubtreeStreamError, parseModelBlockChain, toDisplayHex, txid } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { readAll } from "../http/body-chunks.ts";
-import { peerFetch } from "../http/peer-fetch.ts";
+import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 import { type FetchedBlock, MAX_BLOCK_BYTES } from "./fetch-block.ts";
 import type { ChainHeader } from "./fetch-headers.ts";
@@ -13,18 +12,12 @@ import type { ChainHeader } from "./fetch-headers.ts";
  */
 export async function fetchBlocks(s: Session, peer: string, headers: ChainHeader[]): Promise<FetchedBlock[]> {
   const last = headers.at(-1)!.hex;
-  const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/blocks/${last}?n=${headers.length}`);
   const detail = { peer, block: last };
   const max = MAX_BLOCK_BYTES * headers.length;
-  const body = await readAll(response.body, {
-    signal: s.signal,
-    deadline,
-    stallMs,
-    peer,
-    url,
+  const body = await peerFetchAll(s, peer, `/blocks/${last}?n=${headers.length}`, {
     maxBytes: max,
-    onTooLarge: (n) =>
-      new VerificationError("TOO_LARGE", `${peer}: blocks to ${last}: body above ${max} bytes at ${n}`, detail),
+    tooLarge: (n) => `${peer}: blocks to ${last}: body above ${max} bytes at ${n}`,
+    detail,
   });
   let chain: ReturnType<typeof parseModelBlockChain>;
   try {

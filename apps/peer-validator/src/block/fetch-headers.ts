@@ -1,7 +1,6 @@
 import { BLOCK_HEADER_BYTES, blockHash, bytesEqual, parseBlockHeader, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { readAll } from "../http/body-chunks.ts";
-import { peerFetch } from "../http/peer-fetch.ts";
+import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 
 /** Headers per request: the reference's `n` and the server's clamp. */
@@ -31,25 +30,11 @@ export async function fetchHeaders(
   let loc = locator;
   for (;;) {
     const query = `block_locator_hashes=${loc.map(toDisplayHex).join("")}&n=${HEADERS_PER_REQUEST}`;
-    const { response, url, deadline, stallMs } = await peerFetch(
-      s,
-      peer,
-      `/headers_from_common_ancestor/${tipHex}?${query}`,
-    );
     const detail = { peer, block: tipHex };
-    const body = await readAll(response.body, {
-      signal: s.signal,
-      deadline,
-      stallMs,
-      peer,
-      url,
+    const body = await peerFetchAll(s, peer, `/headers_from_common_ancestor/${tipHex}?${query}`, {
       maxBytes: HEADERS_PER_REQUEST * BLOCK_HEADER_BYTES,
-      onTooLarge: (n) =>
-        new VerificationError(
-          "TOO_LARGE",
-          `${peer}: headers for ${tipHex}: more than ${HEADERS_PER_REQUEST} at byte ${n}`,
-          detail,
-        ),
+      tooLarge: (n) => `${peer}: headers for ${tipHex}: more than ${HEADERS_PER_REQUEST} at byte ${n}`,
+      detail,
     });
     if (body.length === 0 || body.length % BLOCK_HEADER_BYTES !== 0) {
       throw new VerificationError(

@@ -1,7 +1,6 @@
 import { isCoinbasePlaceholder, MerkleBuilder, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { readAll } from "../http/body-chunks.ts";
-import { peerFetch } from "../http/peer-fetch.ts";
+import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 import { NodeHashes } from "./node-hashes.ts";
 
@@ -12,22 +11,12 @@ import { NodeHashes } from "./node-hashes.ts";
  * hash we asked for (before any tx is fetched, as CheckBlockSubtrees does).
  */
 export async function fetchNodes(s: Session, peer: string, hex: string): Promise<NodeHashes> {
-  const { response, url, deadline, stallMs } = await peerFetch(s, peer, `/subtree/${hex}`);
   const max = s.settings.max_subtree_leaves * 32;
   const detail = { peer, subtree: hex };
-  const bytes = await readAll(response.body, {
-    signal: s.signal,
-    deadline,
-    stallMs,
-    peer,
-    url,
+  const bytes = await peerFetchAll(s, peer, `/subtree/${hex}`, {
     maxBytes: max,
-    onTooLarge: (n) =>
-      new VerificationError(
-        "TOO_LARGE",
-        `${peer}: subtree ${hex}: nodes body above ${max} bytes (max_subtree_leaves) at ${n}`,
-        detail,
-      ),
+    tooLarge: (n) => `${peer}: subtree ${hex}: nodes body above ${max} bytes (max_subtree_leaves) at ${n}`,
+    detail,
   });
   if (bytes.length === 0 || bytes.length % 32 !== 0)
     throw new VerificationError(
