@@ -55,3 +55,58 @@ test("http_stall_timeout=0 turns the stall timer off", async () => {
   for await (const _ of bodyChunks(body, o)) n++;
   expect(n).toBe(2);
 });
+
+test("chunks already read are not kept: memory stays bounded by what the caller holds, not by the body", async () => {
+  const refs: WeakRef<Uint8Array>[] = [];
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(c) {
+        if (sent === 40) return c.close();
+        const chunk = new Uint8Array(64 * 1024);
+        refs.push(new WeakRef(chunk));
+        sent++;
+        c.enqueue(chunk);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const o = { ...where, signal: new AbortController().signal, deadline: performance.now() + 60_000, stallMs: 10_000 };
+  let read = 0;
+  let alive = -1;
+  for await (const _ of bodyChunks(body, o)) {
+    if (++read !== 30) continue;
+    // Mid-body: every chunk before this one is garbage unless the reader still reaches it.
+    await Bun.sleep(0); // a WeakRef's target lives until the end of the job that made it
+    Bun.gc(true);
+    alive = refs.slice(0, 28).filter((r) => r.deref() !== undefined).length;
+  }
+  expect(read).toBe(40);
+  expect(alive).toBeLessThanOrEqual(2);
+});
+
+test("a body that keeps dripping past the attempt's deadline ends in TIMEOUT, though no read stalled", async () => {
+  const { body, state } = gappedBody(20, 30);
+  const o = { ...where, signal: new AbortController().signal, deadline: performance.now() + 150, stallMs: 1000 };
+  const err = await (async () => {
+    for await (const _ of bodyChunks(body, o));
+  })().catch((e) => e);
+  expect(err).toBeInstanceOf(PeerError);
+  expect(err.code).toBe("TIMEOUT");
+  expect(state.sent).toBeLessThan(20);
+  expect(state.cancelled).toBe(true);
+});
+
+test("an abort mid-read rejects with the signal's reason at once and cancels the body", async () => {
+  const { body, state } = gappedBody(3, 5_000);
+  const ac = new AbortController();
+  const o = { ...where, signal: ac.signal, deadline: performance.now() + 60_000, stallMs: 10_000 };
+  setTimeout(() => ac.abort(new Error("run cancelled")), 50);
+  const t0 = performance.now();
+  const err = await (async () => {
+    for await (const _ of bodyChunks(body, o));
+  })().catch((e) => e);
+  expect((err as Error).message).toBe("run cancelled");
+  expect(performance.now() - t0).toBeLessThan(4_000);
+  expect(state.cancelled).toBe(true);
+});
