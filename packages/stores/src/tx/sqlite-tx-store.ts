@@ -257,18 +257,20 @@ export class SqliteTxStore implements TxStore {
     // A throw anywhere (a bad row, the batches' own source) rolls the whole transaction back.
     db.transaction(() => {
       for (const records of batches) {
-        if (!Array.isArray(records)) {
-          this.#putLocated(records as LocatedBatch);
-          continue;
+        if (!Array.isArray(records)) this.#putLocated(records as LocatedBatch);
+        else {
+          validateRecords(records);
+          for (const r of records as readonly TxRecord[]) {
+            const k = hashKey48(r.hash);
+            const found = exact.get(k, r.hash);
+            // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
+            if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
+            else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
+          }
         }
-        validateRecords(records);
-        for (const r of records as readonly TxRecord[]) {
-          const k = hashKey48(r.hash);
-          const found = exact.get(k, r.hash);
-          // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
-          if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
-          else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
-        }
+        // The transaction never yields to the event loop, where Bun schedules collections: without
+        // this request its per-statement garbage grew ~75 B a row (37 MiB for 500 000 rows).
+        Bun.gc(false);
       }
     }).immediate();
   }
