@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileBlobStore } from "../blob/file-blob-store.ts";
@@ -110,6 +110,25 @@ describe("pruning a data file the tx store locates txs in", () => {
     await txs.close();
     expect(rawQuery<{ n: number }>(db, "SELECT count(*) AS n FROM txs WHERE file IS NOT NULL")[0]!.n).toBe(700);
     expect(rawQuery<{ n: number }>(db, "SELECT count(*) AS n FROM files")[0]!.n).toBe(1);
+  });
+
+  test("a pruner reaching the blob directory through a symlink (or the writer doing so) still re-homes first", async () => {
+    const { dir, txs } = fresh("symlink");
+    mkdirSync(join(dir, "real"));
+    symlinkSync(join(dir, "real"), join(dir, "link"));
+    const viaReal = new FileBlobStore(join(dir, "real"), { fsync: "none" });
+    const viaLink = new FileBlobStore(join(dir, "link"), { fsync: "none" });
+    const one = txsOf(700_000, 30);
+    const two = txsOf(710_000, 30);
+    // Written through the link, pruned through the real path; and the other way round.
+    await txs.putTxBatches([await dataBlob(viaLink, 9, one, 10)]);
+    await txs.putTxBatches([await dataBlob(viaReal, 10, two, 20)]);
+    const release = (p: string, signal: AbortSignal | undefined) => txs.releaseFile(p, { signal });
+    expect(await viaReal.pruneExpired(10, { beforeUnlink: release })).toBe(1);
+    expect(await viaLink.pruneExpired(20, { beforeUnlink: release })).toBe(1);
+    const all = [...one, ...two];
+    expect(await txs.getTxs(all.map((t) => t.hash))).toEqual(all.map((t) => t.standard));
+    await txs.close();
   });
 
   test("a release that throws (failure-injection fake hook) keeps the blob, its .dah and rows; prune throws RELEASE_FAILED naming it after pruning the rest", async () => {

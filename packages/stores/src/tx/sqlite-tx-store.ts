@@ -1,5 +1,5 @@
 import { Database, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { assertHash, bytesEqual } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
@@ -82,6 +82,7 @@ export class SqliteTxStore implements TxStore {
   #forgetFile: Statement<unknown, [number]>;
   /** Where located rows' files are resolved from: the database's directory. */
   readonly #base: string;
+  #realBase: string | undefined;
   readonly #pathOf: (file: number) => string;
   #addExtended: Statement<unknown, [Uint8Array, number]>;
   #count: Statement<{ n: number }, []>;
@@ -324,9 +325,9 @@ export class SqliteTxStore implements TxStore {
     const { signal } = options;
     signal?.throwIfAborted();
     const db = this.#open();
-    const stored = this.#storedPath(path);
+    const stored = this.#recordedAs(path);
     // Most pruned blobs hold no located tx: answer those without taking the write lock.
-    if (!this.#fileById.get(stored)) return 0;
+    if (stored === undefined) return 0;
     let moved = 0;
     db.transaction(() => {
       const f = this.#fileById.get(stored);
@@ -364,15 +365,38 @@ export class SqliteTxStore implements TxStore {
 
   /** The id of a located batch's file, recorded relative to the database's directory. */
   #fileOf(path: string): number {
-    const stored = this.#storedPath(path);
+    const stored = this.#realStoredPath(path) ?? this.#storedPath(path);
     this.#addFile.run(stored);
     return this.#fileId.get(stored)!.id;
   }
 
   /** How `files` records `path`: relative to the database's directory when inside it. */
-  #storedPath(path: string): string {
+  #storedPath(path: string, base = this.#base): string {
     const abs = resolve(path);
-    const rel = relative(this.#base, abs);
+    const rel = relative(base, abs);
     return isAbsolute(rel) ? abs : rel;
+  }
+
+  /**
+   * `path` as recorded from real paths (symlinks resolved), or undefined when it cannot be
+   * resolved. Files are recorded so, and looked up so before pruning: a pruner reaching a file
+   * through a symlinked directory must still find the txs located in it, or it would unlink it
+   * under them.
+   */
+  #realStoredPath(path: string): string | undefined {
+    try {
+      this.#realBase ??= realpathSync(this.#base);
+      return this.#storedPath(realpathSync(path), this.#realBase);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The `files` entry naming `path`, if any: as given (stores of schema v3 kept that), or real. */
+  #recordedAs(path: string): string | undefined {
+    const plain = this.#storedPath(path);
+    if (this.#fileById.get(plain)) return plain;
+    const real = this.#realStoredPath(path);
+    return real !== undefined && real !== plain && this.#fileById.get(real) ? real : undefined;
   }
 }
