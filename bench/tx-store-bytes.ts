@@ -8,6 +8,9 @@
 //   index → file     no tx bytes in SQLite: txid → (file, offset, length) rows, WITHOUT ROWID,
 //                    the .subtreeData file is the bytes' only home
 //   index → file, k  the same as a rowid table with today's 6-byte integer key index
+//   postgres         PostgresTxStore as shipped (it keeps bytes, also of located batches), in a
+//                    fresh schema of the test Postgres; db = pg_total_relation_size of its tables
+//                    (heap, TOAST, indexes), beside the same .subtreeData file
 //
 // Deterministic (file sizes), so it may run on a busy machine; insert seconds are printed too,
 // for orientation only.
@@ -15,10 +18,11 @@
 //   bun bench/tx-store-bytes.ts [n=20000] [sizes=250,2000]
 import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteTxStore } from "../packages/stores/src/index.ts";
+import { PostgresTxStore, SqliteTxStore } from "../packages/stores/src/index.ts";
 import { hashKey48 } from "../packages/stores/src/tx/sort-order.ts";
+import { freshPgSchema } from "./lib/pg-schema.ts";
 
 const n = Number(process.argv[2] ?? 20_000);
 const sizes = (process.argv[3] ?? "250,2000").split(",").map(Number);
@@ -26,6 +30,9 @@ if (!Number.isInteger(n) || n < 1 || sizes.some((s) => !Number.isInteger(s) || s
   throw new Error("usage: bun bench/tx-store-bytes.ts [n ≥ 1] [sizes, each ≥ 60, comma-separated]");
 
 const dir = mkdtempSync(join(tmpdir(), "bench-tx-bytes-"));
+console.log(
+  `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} (bytes are deterministic; seconds are not)`,
+);
 /** Size of a SQLite database after its WAL is folded in. */
 function dbBytes(path: string): number {
   const db = new Database(path);
@@ -89,6 +96,20 @@ try {
       const s = (performance.now() - t0) / 1000;
       db.close();
       row(keyed ? "index → file, k" : "index → file", dbBytes(path), s);
+    }
+    const pg = await freshPgSchema(`bytes_${size}`);
+    if (pg) {
+      try {
+        const store = await PostgresTxStore.open(pg.url, { poolSize: 2 });
+        const t0 = performance.now();
+        for (let i = 0; i < n; i += 5000)
+          await store.putTxs(hashes.slice(i, i + 5000).map((hash) => ({ hash, standard: tx, size })));
+        const s = (performance.now() - t0) / 1000;
+        await store.close();
+        row("postgres (bytes)", await pg.bytes(), s);
+      } finally {
+        await pg.drop();
+      }
     }
   }
   console.log(

@@ -8,6 +8,7 @@ export {
   type FsyncMode,
 } from "./blob/file-blob-store.ts";
 export { checkHeader } from "./blob/header.ts";
+export type { PruneOptions } from "./blob/maintenance.ts";
 export { type OpenBlobStoreOptions, openBlobStore } from "./blob/open-blob-store.ts";
 export { StorageError, type StorageErrorCode } from "./errors/storage-error.ts";
 export { StoreOpenError, type StoreOpenErrorCode } from "./errors/store-open-error.ts";

@@ -111,7 +111,7 @@ export function createAssetServer(options: CreateAssetServerOptions): AssetServe
       })
     : local;
   const blobRoot = options.blobStore.root ?? dirname(dirname(options.blobStore.path(new Uint8Array(32), "block")));
-  const height = new HeightTracker(options.blobStore, blobRoot, logger);
+  const height = new HeightTracker(options.blobStore, blobRoot, logger, options.txStore);
   const loop = new LoopStallProbe();
   const metrics = new AssetMetrics({
     createInUse: () => createSem.inUse,

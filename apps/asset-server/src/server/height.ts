@@ -2,13 +2,15 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { BlockIndex } from "./block-index.ts";
-import type { BlobStorePort } from "./ports.ts";
+import type { BlobStorePort, TxStorePort } from "./ports.ts";
 
 /**
  * Current height = highest stored block's height (DAH of on-demand files = this + retention).
  * Rises are noticed by a periodic scan of stored blocks (the importer may run in another
  * process; each block file is parsed once, later scans only list directories); each rise runs
- * `pruneExpired` in the background, one at a time. Each block parsed is also added to `blocks`,
+ * `pruneExpired` in the background, one at a time, re-homing the txs the tx store keeps as places
+ * in a blob before it is deleted (a validator sharing the blob directory locates txs in its
+ * `.subtreeData` files). Each block parsed is also added to `blocks`,
  * the index the catch-up routes walk.
  */
 export class HeightTracker {
@@ -26,6 +28,8 @@ export class HeightTracker {
     readonly blobs: BlobStorePort,
     readonly blobRoot: string | undefined,
     readonly logger: Logger,
+    /** Asked to release each expired blob before it is unlinked, when it can. */
+    readonly txs?: Pick<TxStorePort, "releaseFile">,
   ) {
     this.blocks = new BlockIndex(blobs);
   }
@@ -35,8 +39,12 @@ export class HeightTracker {
     if (height <= this.current) return;
     this.current = height;
     if (this.#pruning) return;
+    const txs = this.txs;
+    const beforeUnlink = txs?.releaseFile
+      ? (path: string, signal: AbortSignal | undefined) => txs.releaseFile!(path, { signal })
+      : undefined;
     this.#pruning = this.blobs
-      .pruneExpired(height)
+      .pruneExpired(height, beforeUnlink ? { beforeUnlink } : {})
       .catch((err) => this.logger.warn({ err: String(err), height }, "pruneExpired failed"))
       .finally(() => {
         this.#pruning = undefined;

@@ -32,7 +32,11 @@ export interface BlobStorePort {
     options?: { dah?: number; signal?: AbortSignal; tempName?: string },
   ): Promise<AtomicSink>;
   setDAH(hash: Uint8Array, type: BlobType, height: number): Promise<void>;
-  pruneExpired(height: number): Promise<unknown>;
+  /** `beforeUnlink` runs before each expired blob is deleted; a blob whose hook throws is kept. */
+  pruneExpired(
+    height: number,
+    options?: { beforeUnlink?: (path: string, signal: AbortSignal | undefined) => Promise<unknown> },
+  ): Promise<unknown>;
   sweepTempFiles(): Promise<unknown>;
   /** `.dah` files whose blob does not exist (a build killed before publishing); see the stores. */
   sweepOrphanDahFiles(options?: { olderThanMs?: number }): Promise<unknown>;
@@ -42,5 +46,7 @@ export interface TxStorePort {
   /** Standard bytes in request order; `undefined` for an unknown txid. */
   getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]>;
   getTx(hash: Uint8Array): Promise<{ standard: Uint8Array; extended?: Uint8Array } | undefined>;
+  /** Re-homes txs stored as places in a file about to be pruned (the stores' `releaseFile`). */
+  releaseFile?(path: string, options?: { signal?: AbortSignal | undefined }): Promise<number>;
   close(): void | Promise<void>;
 }

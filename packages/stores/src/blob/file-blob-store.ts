@@ -8,7 +8,7 @@ import { assertBlobType, BLOB_MAGIC, type BlobType, HEADER_BYTES } from "./blob-
 import { dahPath, ignoreMissing, readDah, writeDah } from "./dah.ts";
 import { fileRangeStream } from "./file-range-stream.ts";
 import { checkHeader } from "./header.ts";
-import { pruneExpired, sweepBlobTempFiles, sweepOrphanDahFiles } from "./maintenance.ts";
+import { type PruneOptions, pruneExpired, sweepBlobTempFiles, sweepOrphanDahFiles } from "./maintenance.ts";
 import { blobDirs, fileNames } from "./walk.ts";
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -235,9 +235,14 @@ export class FileBlobStore {
     return readDah(this.path(hash, type));
   }
 
-  /** Deletes every blob whose DAH ≤ `currentHeight` (with its side files); returns the count. */
-  pruneExpired(currentHeight: number, options: { signal?: AbortSignal } = {}): Promise<number> {
-    return pruneExpired(this.root, currentHeight, options.signal);
+  /**
+   * Deletes every blob whose DAH ≤ `currentHeight` (with its side files); returns the count.
+   * `beforeUnlink(path, signal)` runs before each blob is deleted (pass the tx store's
+   * `releaseFile`, so no tx stays located in a deleted file); a blob whose hook throws is kept,
+   * and a `RELEASE_FAILED` {@link StorageError} naming it is thrown once the rest are pruned.
+   */
+  pruneExpired(currentHeight: number, options: PruneOptions = {}): Promise<number> {
+    return pruneExpired(this.root, currentHeight, options);
   }
 
   /**

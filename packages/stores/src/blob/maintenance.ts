@@ -1,19 +1,34 @@
 import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { sweepTempFiles, TEMP_FILE_RE } from "@subtreekit/subtree-stream/bun";
+import { StorageError } from "../errors/storage-error.ts";
 import { dahPath, ignoreMissing, readDah } from "./dah.ts";
 import { blobDirs, fileNames } from "./walk.ts";
+
+/** Options of {@link pruneExpired}. */
+export interface PruneOptions {
+  signal?: AbortSignal | undefined;
+  /**
+   * Called with each expired blob's path before it is unlinked, e.g. a tx store's `releaseFile`,
+   * which re-homes the txs located in it. If it throws, the blob and its side files are kept.
+   */
+  beforeUnlink?: ((path: string, signal: AbortSignal | undefined) => Promise<unknown>) | undefined;
+}
 
 /**
  * Deletes every blob whose DAH is at or below `currentHeight`, with its `.dah` and `.sha256`
  * side files; returns how many blobs were pruned. A `.dah` that cannot be parsed is left alone
- * (deleting on a guess could lose a permanent file); the others are still pruned.
+ * (deleting on a guess could lose a permanent file); the others are still pruned. A blob whose
+ * `beforeUnlink` fails is kept and the others still pruned; then a `RELEASE_FAILED`
+ * {@link StorageError} naming the kept blobs is thrown at the end.
  */
-export async function pruneExpired(root: string, currentHeight: number, signal?: AbortSignal): Promise<number> {
+export async function pruneExpired(root: string, currentHeight: number, options: PruneOptions = {}): Promise<number> {
   if (!Number.isSafeInteger(currentHeight) || currentHeight < 0) {
     throw new TypeError(`currentHeight must be a non-negative integer, got ${String(currentHeight)}`);
   }
+  const { signal, beforeUnlink } = options;
   let pruned = 0;
+  const kept: { blob: string; err: unknown }[] = [];
   for await (const dir of blobDirs(root, signal)) {
     for (const name of await fileNames(dir)) {
       if (!name.endsWith(".dah") || name.startsWith(".")) continue;
@@ -21,6 +36,16 @@ export async function pruneExpired(root: string, currentHeight: number, signal?:
       const blob = join(dir, name.slice(0, -".dah".length));
       const dah = await readDah(blob).catch(() => 0);
       if (dah === 0 || dah > currentHeight) continue;
+      if (beforeUnlink) {
+        try {
+          await beforeUnlink(blob, signal);
+        } catch (err) {
+          signal?.throwIfAborted();
+          // Kept with its `.dah`: the next run tries again, and nothing points at a deleted file.
+          kept.push({ blob, err });
+          continue;
+        }
+      }
       // Blob first, `.dah` last: a crash in between leaves a `.dah` that the next run retries.
       await unlink(blob).catch(ignoreMissing);
       await unlink(`${blob}.sha256`).catch(ignoreMissing);
@@ -28,7 +53,19 @@ export async function pruneExpired(root: string, currentHeight: number, signal?:
       pruned++;
     }
   }
+  if (kept.length > 0) throw releaseFailed(kept, pruned);
   return pruned;
+}
+
+function releaseFailed(kept: { blob: string; err: unknown }[], pruned: number): StorageError {
+  const first = kept[0]!;
+  const names = kept.slice(0, 5).map((k) => `${k.blob} (${String(k.err)})`);
+  if (kept.length > 5) names.push(`and ${kept.length - 5} more`);
+  return new StorageError(
+    "RELEASE_FAILED",
+    `pruned ${pruned} expired blobs but kept ${kept.length} whose beforeUnlink failed: ${names.join("; ")}`,
+    { cause: kept.length === 1 ? first.err : new AggregateError(kept.map((k) => k.err)), file: first.blob },
+  );
 }
 
 /**

@@ -7,8 +7,17 @@ import { StoresError } from "./stores-error.ts";
  * - `CLOSED`: the store was used after `close()`.
  * - `NOT_FOUND`: an operation that needs an existing blob (e.g. `setDAH`) found none.
  * - `MISSING_DATA`: a tx is stored by location and its file is gone or shorter than recorded.
+ * - `RELEASE_FAILED`: pruning kept a blob because its `beforeUnlink` hook failed (e.g. the tx
+ *   store could not re-home the txs located in it); `file` names the blob, `cause` says why.
  */
-export type StorageErrorCode = "BAD_HEADER" | "IO" | "BAD_DAH" | "CLOSED" | "NOT_FOUND" | "MISSING_DATA";
+export type StorageErrorCode =
+  | "BAD_HEADER"
+  | "IO"
+  | "BAD_DAH"
+  | "CLOSED"
+  | "NOT_FOUND"
+  | "MISSING_DATA"
+  | "RELEASE_FAILED";
 
 /**
  * A stored object could not be read or written. The message names the file (or table) involved,

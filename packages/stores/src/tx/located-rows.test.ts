@@ -135,7 +135,7 @@ describe("txs stored by location (schema v3)", () => {
   });
 });
 
-describe("SqliteTxStore schema v2 → v3", () => {
+describe("SqliteTxStore schema v2 → v4", () => {
   test("a store the previous release wrote opens, keeps every row, and takes located rows", async () => {
     const { dir, db } = fresh("v2");
     const old = new Database(db, { create: true });
@@ -157,7 +157,7 @@ describe("SqliteTxStore schema v2 → v3", () => {
     expect(await s.getTxs(more.map((r) => r.hash))).toEqual(more.map((r) => r.standard));
     await s.close();
     const raw = new Database(db, { readonly: true });
-    expect((raw.query("PRAGMA user_version").get() as { user_version: number }).user_version).toBe(3);
+    expect((raw.query("PRAGMA user_version").get() as { user_version: number }).user_version).toBe(4);
     raw.close();
   });
 
@@ -167,6 +167,6 @@ describe("SqliteTxStore schema v2 → v3", () => {
     future.run("CREATE TABLE txs (id INTEGER PRIMARY KEY)");
     future.run("PRAGMA user_version = 9");
     future.close();
-    expect(() => SqliteTxStore.open(db)).toThrow("schema version 9 is newer than this code (3)");
+    expect(() => SqliteTxStore.open(db)).toThrow("schema version 9 is newer than this code (4)");
   });
 });

@@ -199,6 +199,13 @@ export class PostgresTxStore implements TxStore {
     }
   }
 
+  /** Nothing to do: located batches were read into rows at put (replicas need not share a disk). */
+  async releaseFile(_path: string, options: SignalOption = {}): Promise<number> {
+    options.signal?.throwIfAborted();
+    this.#assertOpen();
+    return 0;
+  }
+
   async count(options: SignalOption = {}): Promise<number> {
     const [row] = await this.#rows<{ n: string }>(this.#q.count, [], options.signal);
     return Number(row?.n ?? 0);

@@ -1,5 +1,5 @@
 import { Database, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { assertHash, bytesEqual } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
@@ -45,6 +45,8 @@ type Row = {
 // aborted build keeps the thread to a few milliseconds.
 const ABORT_CHECK_EVERY = 1024;
 const EMPTY = new Uint8Array(0);
+/** Rows re-homed per read of their file by `releaseFile`: bounds the bytes held at once (~1 MiB of 250 B txs). */
+const RELEASE_CHUNK = 4096;
 
 /**
  * Embedded tx store on `bun:sqlite` (WAL, synchronous=NORMAL, mmap). Batches are looked up in
@@ -73,8 +75,14 @@ export class SqliteTxStore implements TxStore {
   #addFile: Statement<unknown, [string]>;
   #fileId: Statement<{ id: number }, [string]>;
   #filePath: Statement<{ path: string }, [number]>;
+  #fileRange: Statement<unknown, [number, number, number]>;
+  #fileById: Statement<{ id: number; lo: number | null; hi: number | null }, [string]>;
+  #locatedIn: Statement<{ id: number; hash: Uint8Array; off: number; len: number }, [number, number, number, number]>;
+  #rehome: Statement<unknown, [Uint8Array, number]>;
+  #forgetFile: Statement<unknown, [number]>;
   /** Where located rows' files are resolved from: the database's directory. */
   readonly #base: string;
+  #realBase: string | undefined;
   readonly #pathOf: (file: number) => string;
   #addExtended: Statement<unknown, [Uint8Array, number]>;
   #count: Statement<{ n: number }, []>;
@@ -101,6 +109,16 @@ export class SqliteTxStore implements TxStore {
     this.#addFile = db.query("INSERT INTO files (path) VALUES (?1) ON CONFLICT (path) DO NOTHING");
     this.#fileId = db.query("SELECT id FROM files WHERE path = ?1");
     this.#filePath = db.query("SELECT path FROM files WHERE id = ?1");
+    this.#fileRange = db.query(
+      "UPDATE files SET lo = min(coalesce(lo, ?2), ?2), hi = max(coalesce(hi, ?3), ?3) WHERE id = ?1",
+    );
+    this.#fileById = db.query("SELECT id, lo, hi FROM files WHERE path = ?1");
+    // A chunk of a file's rowid stretch at a time: the bytes of a whole file need not be in memory.
+    this.#locatedIn = db.query(
+      "SELECT id, hash, off, len FROM txs WHERE id BETWEEN ?2 AND ?3 AND file = ?1 ORDER BY id LIMIT ?4",
+    );
+    this.#rehome = db.query("UPDATE txs SET standard = ?1, file = NULL, off = NULL, len = NULL WHERE id = ?2");
+    this.#forgetFile = db.query("DELETE FROM files WHERE id = ?1");
     this.#base = path === ":memory:" ? process.cwd() : dirname(resolve(path));
     this.#pathOf = (file) => resolve(this.#base, this.#filePath.get(file)?.path ?? `<file ${file}>`);
     this.#addExtended = db.query("UPDATE txs SET extended = ?1 WHERE id = ?2");
@@ -284,12 +302,55 @@ export class SqliteTxStore implements TxStore {
     const file = this.#fileOf(b.path);
     const h = new Uint8Array(32);
     const { hashes, offsets, lengths } = b;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = -1;
     for (let i = 0; i < n; i++) {
       for (let j = 0, at = i * 32; j < 32; j++) h[j] = hashes[at + j]!;
       const k = hashKey48(h);
       // A txid already stored keeps its row, whichever form it has.
-      if (!this.#idOfExact.get(k, h)) this.#insertAt.run(k, h, lengths[i]!, file, offsets[i]!, lengths[i]!);
+      if (this.#idOfExact.get(k, h)) continue;
+      const id = Number(this.#insertAt.run(k, h, lengths[i]!, file, offsets[i]!, lengths[i]!).lastInsertRowid);
+      if (id < lo) lo = id;
+      if (id > hi) hi = id;
     }
+    // The rowids located in the file, for releaseFile: one update a batch, not an index entry a tx.
+    if (hi >= 0) this.#fileRange.run(file, lo, hi);
+  }
+
+  /**
+   * Re-homes every tx located in `path` (bytes copied into its row, the place cleared) and
+   * forgets the file, in one transaction, so the file can then be deleted; returns how many rows.
+   * Rows are read a chunk at a time from the file's recorded rowid range. A file that cannot be
+   * read throws `MISSING_DATA` and changes nothing: the caller must keep it.
+   */
+  async releaseFile(path: string, options: SignalOption = {}): Promise<number> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const db = this.#open();
+    const stored = this.#recordedAs(path);
+    // Most pruned blobs hold no located tx: answer those without taking the write lock.
+    if (stored === undefined) return 0;
+    let moved = 0;
+    db.transaction(() => {
+      const f = this.#fileById.get(stored);
+      if (!f) return;
+      if (f.lo !== null && f.hi !== null) {
+        const hi = f.hi;
+        for (let from = f.lo; from <= hi; ) {
+          signal?.throwIfAborted();
+          const rows = this.#locatedIn.all(f.id, from, hi, RELEASE_CHUNK);
+          if (rows.length === 0) break;
+          const reads: LocatedRead[] = rows.map((r, i) => ({ i, hash: r.hash, file: f.id, off: r.off, len: r.len }));
+          readLocated(reads, this.#pathOf, (i, bytes) => {
+            this.#rehome.run(bytes, rows[i]!.id);
+          });
+          moved += rows.length;
+          from = rows[rows.length - 1]!.id + 1;
+        }
+      }
+      this.#forgetFile.run(f.id);
+    }).immediate();
+    return moved;
   }
 
   async count(options: SignalOption = {}): Promise<number> {
@@ -306,10 +367,38 @@ export class SqliteTxStore implements TxStore {
 
   /** The id of a located batch's file, recorded relative to the database's directory. */
   #fileOf(path: string): number {
-    const abs = resolve(path);
-    const rel = relative(this.#base, abs);
-    const stored = isAbsolute(rel) ? abs : rel;
+    const stored = this.#realStoredPath(path) ?? this.#storedPath(path);
     this.#addFile.run(stored);
     return this.#fileId.get(stored)!.id;
+  }
+
+  /** How `files` records `path`: relative to the database's directory when inside it. */
+  #storedPath(path: string, base = this.#base): string {
+    const abs = resolve(path);
+    const rel = relative(base, abs);
+    return isAbsolute(rel) ? abs : rel;
+  }
+
+  /**
+   * `path` as recorded from real paths (symlinks resolved), or undefined when it cannot be
+   * resolved. Files are recorded so, and looked up so before pruning: a pruner reaching a file
+   * through a symlinked directory must still find the txs located in it, or it would unlink it
+   * under them.
+   */
+  #realStoredPath(path: string): string | undefined {
+    try {
+      this.#realBase ??= realpathSync(this.#base);
+      return this.#storedPath(realpathSync(path), this.#realBase);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The `files` entry naming `path`, if any: as given (stores of schema v3 kept that), or real. */
+  #recordedAs(path: string): string | undefined {
+    const plain = this.#storedPath(path);
+    if (this.#fileById.get(plain)) return plain;
+    const real = this.#realStoredPath(path);
+    return real !== undefined && real !== plain && this.#fileById.get(real) ? real : undefined;
   }
 }

@@ -84,6 +84,20 @@ export interface TxStore {
    * ```
    */
   putTxBatches?(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options?: SignalOption): Promise<void>;
+  /**
+   * Before a file given as a {@link LocatedBatch}'s `path` is deleted (blob pruning): copies the
+   * bytes of every tx stored as a place in it into its row, in one transaction, and forgets the
+   * file; returns how many rows were re-homed (0 for a file the store does not know). Rows are
+   * re-homed, not deleted: a txid stored explicitly keeps the row a located batch made first.
+   * Throws (`MISSING_DATA` when the file cannot be read) and changes nothing if any row fails:
+   * the caller must then keep the file. Optional; a backend that keeps bytes returns 0.
+   *
+   * @example
+   * ```ts
+   * await blobs.pruneExpired(height, { beforeUnlink: (path, signal) => txs.releaseFile?.(path, { signal }) });
+   * ```
+   */
+  releaseFile?(path: string, options?: SignalOption): Promise<number>;
   /** Number of stored transactions. */
   count(options?: SignalOption): Promise<number>;
   /** Releases the database; idempotent. Calls after close reject. */
