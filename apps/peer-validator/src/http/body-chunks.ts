@@ -41,23 +41,23 @@ export async function* bodyChunks(body: ReadableStream<Uint8Array> | null, o: Bo
 /** Longest delay a timer can hold; a later deadline is not armed (it cannot come first). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** What one read of a body gives. */
+type Read = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+
 /**
  * One read, bounded by whichever comes first: the stall timeout, the attempt's deadline, the
  * signal. All three are armed per read and disarmed when it settles. Racing every read against
  * one promise that lived as long as the body kept each read's result reachable from it: the
  * whole body stayed in memory (190 MiB of RSS for a 190 MiB body).
  */
-async function guardedRead(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  o: BodyChunksOptions,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function guardedRead(reader: ReadableStreamDefaultReader<Uint8Array>, o: BodyChunksOptions): Promise<Read> {
   const left = Math.max(0, o.deadline - performance.now());
   const stalls = stallArmed(o.stallMs) && o.stallMs < left;
   const ms = stalls ? o.stallMs : left;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   try {
-    return await new Promise<ReadableStreamReadResult<Uint8Array>>((resolve, reject) => {
+    return await new Promise<Read>((resolve, reject) => {
       if (ms <= MAX_TIMER_MS)
         timer = setTimeout(
           () =>
