@@ -110,3 +110,31 @@ test("an abort mid-read rejects with the signal's reason at once and cancels the
   expect(performance.now() - t0).toBeLessThan(4_000);
   expect(state.cancelled).toBe(true);
 });
+
+test("readAll fills one buffer when the size is announced, and still joins a body that brings more or less", async () => {
+  const { readAll } = await import("./body-chunks.ts");
+  const o = { ...where, signal: new AbortController().signal, deadline: performance.now() + 60_000, stallMs: 0 };
+  const bodyOf = (sizes: number[]) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        let v = 0;
+        for (const n of sizes) c.enqueue(Uint8Array.from({ length: n }, () => v++ & 0xff));
+        c.close();
+      },
+    });
+  const expected = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
+  const tooLarge = (n: number) => new Error(`too large at ${n}`);
+  for (const [sizes, hint] of [
+    [[100, 200, 50], 350],
+    [[100, 200, 50], 300],
+    [[100, 200, 50], 1000],
+    [[100, 200, 50], undefined],
+  ] as const) {
+    const got = await readAll(bodyOf([...sizes]), { ...o, maxBytes: 1000, onTooLarge: tooLarge, sizeHint: hint });
+    expect(got).toEqual(expected(350));
+  }
+  const err = await readAll(bodyOf([600, 600]), { ...o, maxBytes: 1000, onTooLarge: tooLarge, sizeHint: 1200 }).catch(
+    (e) => e,
+  );
+  expect((err as Error).message).toBe("too large at 1200");
+});

@@ -22,6 +22,7 @@ export async function peerFetchAll(
     peer,
     url,
     maxBytes: o.maxBytes,
+    sizeHint: Number(response.headers.get("content-length") ?? Number.NaN),
     onTooLarge: (n) => new VerificationError("TOO_LARGE", o.tooLarge(n), o.detail),
   });
 }

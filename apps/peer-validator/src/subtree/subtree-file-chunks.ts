@@ -27,9 +27,17 @@ export function subtreeFileChunks(
   return serializeSubtreeChunks(head, each(nodes, fees, sizes), { nodesPerChunk: perChunk });
 }
 
-/** One node at a time, as views into the node buffer: no per-node objects kept. */
+/**
+ * One node at a time through one reused record and hash buffer: the serializer copies each node
+ * out before asking for the next. A view and a record per node were ~130 MiB of garbage at the
+ * end of a 1M-tx commit, the validator's peak.
+ */
 function* each(nodes: NodeHashes, fees: Float64Array, sizes: Float64Array) {
+  const node = { hash: new Uint8Array(32), fee: 0, size: 0 };
   for (let i = 0; i < nodes.length; i++) {
-    yield { hash: nodes.at(i), fee: fees[i] as number, size: sizes[i] as number };
+    nodes.copyTo(i, node.hash, 0);
+    node.fee = fees[i] as number;
+    node.size = sizes[i] as number;
+    yield node;
   }
 }

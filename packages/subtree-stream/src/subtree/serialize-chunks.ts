@@ -15,7 +15,8 @@ export interface SubtreeHeadFields {
  * The full form without magic and with no conflicting nodes, as `serializeSubtree(…, { magic: null })`
  * writes it, a bounded piece at a time: a 1M-node subtree never has to exist as one buffer or as
  * an array of nodes. Each piece is a fresh buffer (a sink may keep it until it flushes). `nodes`
- * must yield exactly `head.count` nodes, else a `RangeError`.
+ * must yield exactly `head.count` nodes, else a `RangeError`; each is copied out before the next is
+ * asked for, so a producer may yield one record over and over, refilled.
  *
  * @example
  * for (const piece of serializeSubtreeChunks(head, nodes)) await sink.write(piece);
