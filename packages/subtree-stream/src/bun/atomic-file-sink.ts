@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { ChangeNotifier } from "./change-notifier.ts";
 import { FileExistsError } from "./file-exists-error.ts";
-import { type Followable, type FollowOptions, followFile } from "./follow.ts";
+import { type Followable, type FollowCursor, type FollowOptions, followCursor, followFile } from "./follow.ts";
 import { exists, fsyncDir, publishNoReplace } from "./publish.ts";
 import { SinkAbortedError } from "./sink-aborted-error.ts";
 import { SinkClosedError } from "./sink-closed-error.ts";
@@ -53,6 +53,12 @@ const MAX_NAME_ATTEMPTS = 10;
  * nobody follows keeps the larger, cheaper writes.
  */
 const FOLLOWER_FLUSH_BYTES = 64 * 1024;
+/**
+ * Small writes are copied into a staging buffer of this size and handed to the FileSink whole.
+ * Why: Bun's FileSink writes through once ~4 KiB are buffered, whatever its highWaterMark, so a
+ * build of 250 B txs made one write(2) per 17 txs (6 000 a 25 MB build, ~15 % of its CPU).
+ */
+const STAGE_BYTES = 64 * 1024;
 
 /**
  * Opens a temp file beside `finalPath` for an all-or-nothing write: `commit()` publishes it
@@ -111,6 +117,9 @@ export class AtomicFileSink {
   #body = 0;
   #pending = 0;
   #flushed = 0;
+  /** Bytes accepted but not yet handed to the FileSink; a fresh buffer after each hand-over. */
+  #stage = new Uint8Array(STAGE_BYTES);
+  #staged = 0;
   #hwm: number;
   /** A follower is waiting for bytes beyond what was flushed (reset by the next flush). */
   #followerWaiting = false;
@@ -164,7 +173,12 @@ export class AtomicFileSink {
         ? new SinkAbortedError(this.finalPath, this.#abortReason)
         : new SinkClosedError(this.finalPath);
     }
-    this.#writer.write(bytes);
+    if (this.#staged + bytes.length > STAGE_BYTES) this.#handOver();
+    if (bytes.length >= STAGE_BYTES) this.#writer.write(bytes);
+    else {
+      this.#stage.set(bytes, this.#staged);
+      this.#staged += bytes.length;
+    }
     this.#body += bytes.length;
     this.#pending += bytes.length;
     if (this.#pending >= this.#hwm || (this.#followerWaiting && this.#pending >= FOLLOWER_FLUSH_BYTES)) {
@@ -172,9 +186,18 @@ export class AtomicFileSink {
     }
   }
 
+  /** Gives the staged bytes to the FileSink; the buffer is not reused, as the sink may hold it. */
+  #handOver(): void {
+    if (this.#staged === 0) return;
+    this.#writer.write(this.#stage.subarray(0, this.#staged));
+    this.#stage = new Uint8Array(STAGE_BYTES);
+    this.#staged = 0;
+  }
+
   /** Moves buffered bytes into the file, where followers can read them. */
   async flush(): Promise<void> {
     if (this.#pending === 0 || this.#fd === undefined) return;
+    this.#handOver();
     const n = this.#pending;
     this.#pending = 0;
     await this.#writer.flush();
@@ -289,8 +312,17 @@ export class AtomicFileSink {
    * Many followers can share one build this way.
    */
   follow(options: FollowOptions = {}): ReadableStream<Uint8Array> {
+    return followFile(this.#followable(), options);
+  }
+
+  /** What {@link follow} streams, one chunk per `next()`: for a caller that hands chunks on itself. */
+  cursor(options: FollowOptions = {}): FollowCursor {
+    return followCursor(this.#followable(), options);
+  }
+
+  #followable(): Followable {
     const self = this;
-    const view: Followable = {
+    return {
       get state() {
         return self.#state;
       },
@@ -298,6 +330,8 @@ export class AtomicFileSink {
         return self.#flushed;
       },
       headerBytes: this.#headerBytes,
+      // This process wrote them a moment ago.
+      readsFromCache: true,
       abortError: () => new SinkAbortedError(this.finalPath, this.#abortReason),
       changed: () => {
         this.#followerWaiting = true;
@@ -305,7 +339,6 @@ export class AtomicFileSink {
       },
       openForRead: () => this.#openForRead(),
     };
-    return followFile(view, options);
   }
 
   async #openForRead(): Promise<FileHandle> {
