@@ -10,6 +10,10 @@ const dir = mkdtempSync(join(tmpdir(), "stores-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeTxStore("SqliteTxStore", async () => SqliteTxStore.open(join(dir, "suite", "txs.sqlite")));
+// Large batches go to read workers by default; the contract holds on the caller's thread too.
+describeTxStore("SqliteTxStore, reads on the caller's thread", async () =>
+  SqliteTxStore.open(join(dir, "suite-sync", "txs.sqlite"), { readWorkers: 0 }),
+);
 
 describe("SqliteTxStore specifics", () => {
   test("data survives close and reopen; the schema migration is idempotent", async () => {
