@@ -10,9 +10,9 @@ const dir = mkdtempSync(join(tmpdir(), "stores-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeTxStore("SqliteTxStore", async () => SqliteTxStore.open(join(dir, "suite", "txs.sqlite")));
-// Large batches go to read workers by default; the contract holds on the caller's thread too.
-describeTxStore("SqliteTxStore, reads on the caller's thread", async () =>
-  SqliteTxStore.open(join(dir, "suite-sync", "txs.sqlite"), { readWorkers: 0 }),
+// With read workers, batches of 256+ hashes are answered in them: the contract holds there too.
+describeTxStore("SqliteTxStore, reads in workers", async () =>
+  SqliteTxStore.open(join(dir, "suite-workers", "txs.sqlite"), { readWorkers: 2 }),
 );
 
 describe("SqliteTxStore specifics", () => {

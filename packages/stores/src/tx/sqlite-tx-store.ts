@@ -1,6 +1,5 @@
 import { Database, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { assertHash, bytesEqual } from "@subtreekit/subtree-stream";
 import { StorageError } from "../errors/storage-error.ts";
@@ -32,10 +31,12 @@ export interface SqliteTxStoreOptions {
   busyTimeoutMs?: number;
   /**
    * Worker threads that answer large `getTxs` batches (an on-demand build's chunks) on their own
-   * read connections. Type: number. Default: the number of CPUs, at most 4; 0 = on the caller's
-   * thread. Why: bun:sqlite is synchronous, so a build's lookups otherwise share the event loop
-   * with its file writes and every client; in workers a build uses a second core and several
-   * builds use several. Workers start on first use and end when idle; `:memory:` has none.
+   * read connections. Type: number. Default: 0 (on the caller's thread). Why it exists: bun:sqlite
+   * is synchronous, so a build's lookups share the event loop with its file writes and every
+   * client. Why it is off: measured on 2 cores (docs/tx-store-layout.md, "On-demand builds"), the
+   * copy to and from the worker cost about what it saved, and more with 4 builds of 250 B txs;
+   * it helped one build of 250 B txs (+15–25 %). Workers start on first use and end when idle;
+   * `:memory:` has none.
    */
   readWorkers?: number;
 }
@@ -151,7 +152,7 @@ export class SqliteTxStore implements TxStore {
         cause,
       });
     }
-    const workers = Math.trunc(options.readWorkers ?? Math.min(4, availableParallelism()));
+    const workers = Math.trunc(options.readWorkers ?? 0);
     const pool =
       workers > 0 && path !== ":memory:"
         ? new SqliteReadPool(resolve(path), {

@@ -118,7 +118,7 @@ describe("permit accounting and cleanup on failure", () => {
   }, 20_000);
 
   test("client disconnects mid-build with the real store's reads in workers: no read left running, permit released, no files", async () => {
-    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 }, { txQuery: "?read_workers=2" });
     const st = await seedSubtree(srv, 100_000);
     const ac = new AbortController();
     const res = await fetch(`${srv.api}/subtree_data/${st.hex}`, { signal: ac.signal });
@@ -137,7 +137,7 @@ describe("permit accounting and cleanup on failure", () => {
   }, 30_000);
 
   test("a store error in a read worker mid-build (a located tx's file is gone): connection aborted, permit released, no files", async () => {
-    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 }, { txQuery: "?read_workers=2" });
     const st = await seedSubtree(srv, 6000, { storeTxs: false });
     const store = srv.txs as SqliteTxStore;
     // The first half as bytes (the client gets them), the rest by location in a file then removed.
