@@ -5,15 +5,19 @@
 /**
  * Child side: a real asset server over `<dir>/blobs` and `<dir>/tx.sqlite` with default settings
  * (no height scan), on a free loopback port, announced as `PORT <n>` on stdout.
- * `blobQuery` is appended to the blob store URL (e.g. `?fsync=none`).
+ * `blobQuery` is appended to the blob store URL (e.g. `?fsync=none`), `txQuery` to the tx store's
+ * (e.g. `?read_workers=0`).
  */
-export async function serveAsset(dir: string, { blobQuery = "" }: { blobQuery?: string } = {}): Promise<void> {
+export async function serveAsset(
+  dir: string,
+  { blobQuery = "", txQuery = "" }: { blobQuery?: string; txQuery?: string } = {},
+): Promise<void> {
   const { loadSettings } = await import("../../packages/settings/src/index.ts");
   const { openBlobStore, openTxStore } = await import("../../packages/stores/src/index.ts");
   const { createAssetServer } = await import("../../apps/asset-server/src/index.ts");
   const settings = loadSettings({ env: {}, files: [] });
   const blobStore = await openBlobStore(`file://${dir}/blobs${blobQuery}`);
-  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite${txQuery}`);
   const asset = createAssetServer({ settings, txStore, blobStore, heightScanMs: 0 });
   const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
   console.log(`PORT ${port}`);

@@ -15,6 +15,8 @@ export interface AtomicSink {
   readonly tempPath: string;
   /** Reads the temp file from offset 0 as it grows, then the final file after commit. */
   follow(options?: { signal?: AbortSignal }): ReadableStream<Uint8Array>;
+  /** What `follow` streams, one chunk per `next()` (`null` at the end): one hop less per chunk. */
+  cursor(options?: { signal?: AbortSignal }): { next(): Promise<Uint8Array | null>; close(): Promise<void> };
 }
 
 export interface BlobStorePort {

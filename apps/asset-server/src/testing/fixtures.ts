@@ -155,13 +155,26 @@ export interface SeededSubtree {
 export async function seedSubtree(
   stores: SeedStores,
   n: number,
-  { txSize = 250, placeholder = false, storeTxs = true, batch = 20_000 } = {},
+  {
+    txSize = 250,
+    placeholder = false,
+    storeTxs = true,
+    batch = 20_000,
+    // randomTx tops out near 500 B: a caller wanting bigger txs passes a maker (e.g. the seed's factory).
+    makeTx = randomTx,
+  }: {
+    txSize?: number;
+    placeholder?: boolean;
+    storeTxs?: boolean;
+    batch?: number;
+    makeTx?: (size: number) => Uint8Array;
+  } = {},
 ): Promise<SeededSubtree> {
   const txs: Uint8Array[] = [];
   const txids: Uint8Array[] = [];
   const nodes: { hash: Uint8Array; size: number }[] = placeholder ? [{ hash: COINBASE_PLACEHOLDER, size: 0 }] : [];
   for (let i = 0; i < n; i++) {
-    const tx = randomTx(txSize);
+    const tx = makeTx(txSize);
     const id = sha256d(tx);
     txs.push(tx);
     txids.push(id);

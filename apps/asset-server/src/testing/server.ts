@@ -31,11 +31,18 @@ export async function startTestServer(
     wrapTxStore,
     retryClock,
     rateLimitMaxClients,
-  }: { wrapTxStore?: (real: TxStore) => TxStorePort; retryClock?: () => number; rateLimitMaxClients?: number } = {},
+    txQuery = "",
+  }: {
+    wrapTxStore?: (real: TxStore) => TxStorePort;
+    retryClock?: () => number;
+    rateLimitMaxClients?: number;
+    /** Appended to the tx store's URL, e.g. `?read_workers=2`. */
+    txQuery?: string;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "asset-test-"));
   const blobs = await openBlobStore(`file://${dir}/blobs?fsync=none`);
-  const txs = await openTxStore(`sqlite://${dir}/tx.sqlite`);
+  const txs = await openTxStore(`sqlite://${dir}/tx.sqlite${txQuery}`);
   const settings = { ...loadSettings({ env: {}, files: [] }), ...overrides } as AssetSettings;
   const asset = createAssetServer({
     settings,

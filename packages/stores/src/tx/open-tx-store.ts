@@ -13,7 +13,8 @@ export interface OpenTxStoreOptions extends SqliteTxStoreOptions, PostgresTxStor
 /**
  * Opens the tx store a URL names (the `txstore` setting):
  * - `sqlite:///abs/path.sqlite`, `sqlite://./relative.sqlite` (`?mmap_size=` bytes, `?cache_kib=` page
- *   cache in KiB; both override the options) — embedded default;
+ *   cache in KiB, `?read_workers=` threads for large batched reads, 0 = none; each overrides the options) —
+ *   embedded default;
  * - `postgres://user@host:5432/db` (`?schema=`, `?pool_size=`) — shared by several replicas.
  *
  * Connects and migrates now, so a bad URL or an unreachable database throws a
@@ -33,6 +34,7 @@ export async function openTxStore(url: string, options: OpenTxStoreOptions = {})
       const opts: SqliteTxStoreOptions = { ...options };
       if (params.has("mmap_size")) opts.mmapSize = intParam(params, "mmap_size", 0, url);
       if (params.has("cache_kib")) opts.cacheKiB = intParam(params, "cache_kib", 0, url);
+      if (params.has("read_workers")) opts.readWorkers = intParam(params, "read_workers", 0, url);
       return SqliteTxStore.open(path, opts);
     }
     case "postgres":

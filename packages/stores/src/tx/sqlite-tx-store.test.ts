@@ -10,6 +10,10 @@ const dir = mkdtempSync(join(tmpdir(), "stores-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeTxStore("SqliteTxStore", async () => SqliteTxStore.open(join(dir, "suite", "txs.sqlite")));
+// With read workers, batches of 256+ hashes are answered in them: the contract holds there too.
+describeTxStore("SqliteTxStore, reads in workers", async () =>
+  SqliteTxStore.open(join(dir, "suite-workers", "txs.sqlite"), { readWorkers: 2 }),
+);
 
 describe("SqliteTxStore specifics", () => {
   test("data survives close and reopen; the schema migration is idempotent", async () => {

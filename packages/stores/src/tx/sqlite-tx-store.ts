@@ -6,6 +6,7 @@ import { StorageError } from "../errors/storage-error.ts";
 import { StoreOpenError } from "../errors/store-open-error.ts";
 import { type LocatedRead, readLocated } from "./read-located.ts";
 import { hashKey48, keysOf, sortOrder } from "./sort-order.ts";
+import { SqliteReadPool } from "./sqlite-read-pool.ts";
 import { type IdRow, readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
 import { readWindow } from "./sqlite-window-read.ts";
@@ -28,6 +29,16 @@ export interface SqliteTxStoreOptions {
   cacheKiB?: number;
   /** How long a writer waits for another process's write lock, in ms. Default: 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Worker threads that answer large `getTxs` batches (an on-demand build's chunks) on their own
+   * read connections. Type: number. Default: 0 (on the caller's thread). Why it exists: bun:sqlite
+   * is synchronous, so a build's lookups share the event loop with its file writes and every
+   * client. Why it is off: measured on 2 cores (docs/tx-store-layout.md, "On-demand builds"), the
+   * copy to and from the worker cost about what it saved, and more with 4 builds of 250 B txs;
+   * it helped one build of 250 B txs (+15–25 %). Workers start on first use and end when idle;
+   * `:memory:` has none.
+   */
+  readWorkers?: number;
 }
 
 type Row = {
@@ -47,6 +58,10 @@ const ABORT_CHECK_EVERY = 1024;
 const EMPTY = new Uint8Array(0);
 /** Rows re-homed per read of their file by `releaseFile`: bounds the bytes held at once (~1 MiB of 250 B txs). */
 const RELEASE_CHUNK = 4096;
+/** Smaller batches are answered on the caller's thread: a round trip to a worker would cost more. */
+const WORKER_MIN_BATCH = 256;
+/** A worker's page cache in KiB: a build scans rows once, so the OS cache serves it as well. */
+const WORKER_CACHE_KIB = 65536;
 
 /**
  * Embedded tx store on `bun:sqlite` (WAL, synchronous=NORMAL, mmap). Batches are looked up in
@@ -86,10 +101,12 @@ export class SqliteTxStore implements TxStore {
   readonly #pathOf: (file: number) => string;
   #addExtended: Statement<unknown, [Uint8Array, number]>;
   #count: Statement<{ n: number }, []>;
+  readonly #pool: SqliteReadPool | undefined;
 
-  private constructor(path: string, db: Database) {
+  private constructor(path: string, db: Database, pool: SqliteReadPool | undefined) {
     this.path = path;
     this.#db = db;
+    this.#pool = pool;
     this.#get = db.query(
       "SELECT hash, standard, extended, fee, size, file, off, len FROM txs WHERE k = ?1 AND hash = ?2",
     );
@@ -153,7 +170,20 @@ export class SqliteTxStore implements TxStore {
         cause,
       });
     }
-    return new SqliteTxStore(path, db);
+    const workers = Math.trunc(options.readWorkers ?? 0);
+    const pool =
+      workers > 0 && path !== ":memory:"
+        ? new SqliteReadPool(resolve(path), {
+            size: workers,
+            store: { ...options, cacheKiB: Math.min(options.cacheKiB ?? 65536, WORKER_CACHE_KIB), readWorkers: 0 },
+          })
+        : undefined;
+    return new SqliteTxStore(path, db, pool);
+  }
+
+  /** The read workers' counts (live, running, waiting); zeros without workers. */
+  get readWorkers(): { workers: number; running: number; queued: number } {
+    return this.#pool?.stats ?? { workers: 0, running: 0, queued: 0 };
   }
 
   #open(): Database {
@@ -221,6 +251,12 @@ export class SqliteTxStore implements TxStore {
   }
 
   async getTxs(hashes: readonly Uint8Array[], signal?: AbortSignal): Promise<(Uint8Array | undefined)[]> {
+    if (this.#pool && hashes.length >= WORKER_MIN_BATCH) {
+      signal?.throwIfAborted();
+      assertHashes(hashes);
+      this.#open();
+      return this.#pool.getTxs(hashes, signal);
+    }
     const out: (Uint8Array | undefined)[] = new Array(hashes.length).fill(undefined);
     this.#lookup(hashes, signal, true, (i, standard) => {
       out[i] = standard;
@@ -362,6 +398,7 @@ export class SqliteTxStore implements TxStore {
   async close(): Promise<void> {
     const db = this.#db;
     this.#db = undefined;
+    await this.#pool?.close();
     db?.close();
   }
 

@@ -351,3 +351,54 @@ describe("AtomicFileSink.follow", () => {
     expect(await other).toEqual(pattern(10));
   });
 });
+
+describe("staged writes and cursors", () => {
+  test("tiny, mid-sized and large writes, mixed, reach the file whole and in order", async () => {
+    const final = join(tempDir(), "staged");
+    const data = pattern(1_000_000, 7);
+    const sink = await createAtomicFileSink(final, { header: MAGIC, highWaterMark: 256 * 1024 });
+    // Pieces of 1 B to 200 KiB: some fit the 64 KiB stage, some overflow it, some bypass it.
+    const sizes = [1, 250, 65_535, 65_536, 3, 200_000, 70_000, 2000, 65_000, 1_000];
+    let at = 0;
+    for (let i = 0; at < data.length; i++) {
+      const n = Math.min(sizes[i % sizes.length]!, data.length - at);
+      const r = sink.write(data.subarray(at, at + n));
+      at += n;
+      if (r) await r;
+    }
+    expect(sink.bytesWritten).toBe(data.length);
+    await sink.commit();
+    expect(new Uint8Array(readFileSync(final))).toEqual(concat(MAGIC, data));
+  });
+
+  test("a cursor reads the growing file chunk by chunk, sees staged bytes once flushed, ends after commit", async () => {
+    const final = join(tempDir(), "cursor");
+    const sink = await createAtomicFileSink(final, { header: MAGIC });
+    const cursor = sink.cursor({ readSize: 1000 });
+    sink.write(pattern(300, 1)); // staged, not yet in the file
+    const first = cursor.next();
+    await sink.flush();
+    expect(await first).toEqual(pattern(300, 1));
+    sink.write(pattern(2500, 2));
+    await sink.commit();
+    const rest: Uint8Array[] = [];
+    for (let c = await cursor.next(); c !== null; c = await cursor.next()) rest.push(c);
+    expect(rest.map((c) => c.length)).toEqual([1000, 1000, 500]);
+    expect(Buffer.concat(rest)).toEqual(Buffer.from(pattern(2500, 2)));
+    await cursor.close(); // idempotent after the end
+  });
+
+  test("a cursor of an aborted sink rejects with SinkAbortedError, and so does one opened after", async () => {
+    const sink = await createAtomicFileSink(join(tempDir(), "cursor-abort"));
+    const cursor = sink.cursor();
+    const waiting = cursor.next().catch((e) => e);
+    await sink.abort(new Error("gone"));
+    expect(await waiting).toBeInstanceOf(SinkAbortedError);
+    expect(
+      await sink
+        .cursor()
+        .next()
+        .catch((e) => e),
+    ).toBeInstanceOf(SinkAbortedError);
+  });
+});

@@ -7,7 +7,7 @@ export {
   createAtomicFileSink,
 } from "./atomic-file-sink.ts";
 export { FileExistsError } from "./file-exists-error.ts";
-export { type Followable, type FollowOptions, followFile } from "./follow.ts";
+export { type Followable, type FollowCursor, type FollowOptions, followCursor, followFile } from "./follow.ts";
 export { FollowError, type FollowErrorCode } from "./follow-error.ts";
 export { type PollingFollowable, type PollingFollowableOptions, pollingFollowable } from "./polling-followable.ts";
 export { SinkAbortedError } from "./sink-aborted-error.ts";

@@ -289,6 +289,54 @@ describe("writeSubtreeData: failures", () => {
     expect(writes).toBeLessThanOrEqual(100 + 256);
   });
 
+  test("txs back to back in one buffer (a read worker's batch) are written in runs of at most 256, in order", async () => {
+    const n = 1000;
+    // One buffer per chunk, each tx a view of it; every 300th tx of its own, which breaks the run.
+    const source: TxSource = {
+      async getTxs(hs) {
+        const packed = concat(hs.map((h) => txOf(indexOf(h))));
+        let at = 0;
+        return hs.map((h, i) => {
+          const len = txOf(indexOf(h)).length;
+          const view = i % 300 === 299 ? txOf(indexOf(h)) : packed.subarray(at, at + len);
+          at += len;
+          return view;
+        });
+      },
+    };
+    const { sink, parts } = collectingSink();
+    const res = await writeSubtreeData({ nodes: nodeChunks(hashes(n)), source, sink, chunkSize: 600 });
+    expect(res).toEqual({ txs: n, bytes: expectedBytes(n).length });
+    expect(Buffer.compare(concat(parts), expectedBytes(n))).toBe(0);
+    // Chunk 1 (600 txs): 256, 43, 1 alone, 256, 43, 1 alone; chunk 2 (400): 256, 43, 1 alone, 100.
+    expect(parts.length).toBe(10);
+  });
+
+  test("abort is seen within 256 txs when txs are written in runs", async () => {
+    const ac = new AbortController();
+    let txsWritten = 0;
+    const source: TxSource = {
+      async getTxs(hs) {
+        const packed = new Uint8Array(hs.length * 4);
+        return hs.map((_, i) => packed.subarray(i * 4, i * 4 + 4));
+      },
+    };
+    const run = writeSubtreeData({
+      nodes: nodeChunks(hashes(5000)),
+      source,
+      sink: {
+        write(b) {
+          txsWritten += b.length / 4;
+          if (txsWritten >= 100 && !ac.signal.aborted) ac.abort(new Error("stop"));
+        },
+      },
+      chunkSize: 5000,
+      signal: ac.signal,
+    });
+    await expect(run).rejects.toThrow("stop");
+    expect(txsWritten).toBeLessThanOrEqual(100 + 256 + 256);
+  });
+
   test("abort while a sink write hangs (stalled client) rejects at once", async () => {
     const ac = new AbortController();
     const { source } = countingSource();

@@ -42,7 +42,7 @@ export interface BuildOptions {
 /**
  * One on-demand build of a subtree_data file. The build writes only to the atomic file sink, at
  * the tx store's pace; every reader (the request that started it and any follower) streams the
- * growing temp file via `sink.follow()`, then the final file. So a slow client never slows the
+ * growing temp file via `sink.cursor()`, then the final file. So a slow client never slows the
  * build or holds its create permit, and a client is only ever sent bytes the file already has.
  * When the last reader leaves before the end the build is aborted (the writer notices within 256
  * txs) unless finish-on-disconnect is set. The permit is released in one place: `#run()`'s finally.
@@ -112,15 +112,16 @@ export class SubtreeDataBuild {
   open(kind: "origin" | "follower"): BuildReader {
     const leave = this.join(kind);
     const stop = new AbortController();
-    const reader = this.sink.follow({ signal: stop.signal }).getReader();
+    // A cursor, not a stream: the response body is the one stream a chunk passes through.
+    const reader = this.sink.cursor({ signal: stop.signal });
     let closed = false;
     return {
       next: async () => {
         try {
-          const r = await reader.read();
-          if (r.done) return null;
-          this.bytesToReaders += r.value.length;
-          return r.value;
+          const chunk = await reader.next();
+          if (chunk === null) return null;
+          this.bytesToReaders += chunk.length;
+          return chunk;
         } catch (error) {
           throw await this.#readError(error);
         }
@@ -129,7 +130,7 @@ export class SubtreeDataBuild {
         if (closed) return;
         closed = true;
         stop.abort(new Error("reader done"));
-        reader.cancel().catch(() => {});
+        reader.close().catch(() => {});
         leave();
       },
     };

@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SqliteTxStore } from "@subtreekit/stores";
 import { seedBlock, seedSubtree } from "../../testing/fixtures.ts";
 import { rawGet } from "../../testing/raw-http.ts";
 import { startTestServer, type TestServer } from "../../testing/server.ts";
 import { dataFiles, idle, metric } from "../../testing/server-state.ts";
 import { slowTxStore } from "../../testing/slow-tx-store.ts";
+import { waitFor } from "../../testing/wait.ts";
 
 let srv: TestServer | undefined;
 afterEach(async () => {
@@ -112,6 +116,59 @@ describe("permit accounting and cleanup on failure", () => {
       await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="write_failed"}'),
     ).toBe(1);
   }, 20_000);
+
+  test("client disconnects mid-build with the real store's reads in workers: no read left running, permit released, no files", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 }, { txQuery: "?read_workers=2" });
+    const st = await seedSubtree(srv, 100_000);
+    const ac = new AbortController();
+    const res = await fetch(`${srv.api}/subtree_data/${st.hex}`, { signal: ac.signal });
+    await res.body!.getReader().read();
+    ac.abort();
+    await idle(srv);
+    expect(dataFiles(srv, st.hash)).toEqual([]);
+    expect(
+      await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="client_gone"}'),
+    ).toBe(1);
+    const store = srv.txs as SqliteTxStore;
+    expect(store.readWorkers.workers).toBeGreaterThan(0); // the build's reads did run in workers
+    // A cancelled read's worker stops within 1024 rows; then nothing runs or waits.
+    await waitFor(() => store.readWorkers.running === 0, 5000, "worker reads stopped");
+    expect(store.readWorkers.queued).toBe(0);
+  }, 30_000);
+
+  test("a store error in a read worker mid-build (a located tx's file is gone): connection aborted, permit released, no files", async () => {
+    srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 }, { txQuery: "?read_workers=2" });
+    const st = await seedSubtree(srv, 6000, { storeTxs: false });
+    const store = srv.txs as SqliteTxStore;
+    // The first half as bytes (the client gets them), the rest by location in a file then removed.
+    await store.putTxs(
+      st.txs.slice(0, 3000).map((standard, i) => ({ hash: st.txids[i]!, standard, size: standard.length })),
+    );
+    const rest = st.txs.slice(3000);
+    const file = join(srv.dir, "gone.subtreeData");
+    writeFileSync(file, Buffer.concat(rest));
+    let off = 0;
+    await store.putTxBatches!([
+      {
+        path: file,
+        hashes: new Uint8Array(Buffer.concat(st.txids.slice(3000))),
+        offsets: Float64Array.from(rest, (t) => (off += t.length) - t.length),
+        lengths: Uint32Array.from(rest, (t) => t.length),
+      },
+    ]);
+    rmSync(file);
+    const raw = await rawGet(`${srv.api}/subtree_data/${st.hex}`);
+    expect(raw.status).toBe(200);
+    expect(raw.body.length).toBeLessThan(st.data.length);
+    expect(raw.terminated).toBe(false);
+    await idle(srv);
+    expect(dataFiles(srv, st.hash)).toEqual([]);
+    expect(
+      await metric(srv, 'teranode_asset_repository_subtree_data_created_total{result="error",source="write_failed"}'),
+    ).toBe(1);
+    await waitFor(() => store.readWorkers.running === 0, 5000, "worker reads stopped");
+    expect(store.readWorkers.queued).toBe(0);
+  }, 30_000);
 
   test("a successful stream ends with the terminating chunk (raw TCP)", async () => {
     srv = await startTestServer({ asset_subtreeDataStreamingChunkSize: 1000 });
