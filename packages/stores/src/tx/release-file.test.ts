@@ -112,6 +112,30 @@ describe("pruning a data file the tx store locates txs in", () => {
     expect(rawQuery<{ n: number }>(db, "SELECT count(*) AS n FROM files")[0]!.n).toBe(1);
   });
 
+  test("a large release lets the event loop run between chunks; one cut short keeps the earlier chunks re-homed and the file known", async () => {
+    const { blobs, txs, db } = fresh("chunks");
+    const list = txsOf(600_000, 10_000, 100); // more than two chunks of 4096
+    const a = await dataBlob(blobs, 9, list);
+    await txs.putTxBatches([a]);
+    // A tx of the third chunk lies past the cut: the first two chunks re-home, the third cannot.
+    truncateSync(a.path, 8 + 100 * 9000);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const err = await txs.releaseFile(a.path).catch((e: unknown) => e);
+    clearInterval(ticker);
+    expect((err as StorageError).code).toBe("MISSING_DATA");
+    expect(turns).toBeGreaterThanOrEqual(1);
+    // Every tx before the cut still reads, from its row or from the file.
+    expect(await txs.getTxs(list.slice(0, 9000).map((t) => t.hash))).toEqual(
+      list.slice(0, 9000).map((t) => t.standard),
+    );
+    await txs.close();
+    expect(rawQuery<{ n: number }>(db, "SELECT count(*) AS n FROM txs WHERE file IS NOT NULL")[0]!.n).toBe(
+      10_000 - 8192,
+    );
+    expect(rawQuery<{ n: number }>(db, "SELECT count(*) AS n FROM files")[0]!.n).toBe(1);
+  });
+
   test("a pruner reaching the blob directory through a symlink (or the writer doing so) still re-homes first", async () => {
     const { dir, txs } = fresh("symlink");
     mkdirSync(join(dir, "real"));

@@ -86,11 +86,12 @@ export interface TxStore {
   putTxBatches?(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options?: SignalOption): Promise<void>;
   /**
    * Before a file given as a {@link LocatedBatch}'s `path` is deleted (blob pruning): copies the
-   * bytes of every tx stored as a place in it into its row, in one transaction, and forgets the
-   * file; returns how many rows were re-homed (0 for a file the store does not know). Rows are
-   * re-homed, not deleted: a txid stored explicitly keeps the row a located batch made first.
-   * Throws (`MISSING_DATA` when the file cannot be read) and changes nothing if any row fails:
-   * the caller must then keep the file. Optional; a backend that keeps bytes returns 0.
+   * bytes of every tx stored as a place in it into its row, a bounded chunk per transaction, and
+   * forgets the file; returns how many rows were re-homed (0 for a file the store does not know).
+   * Rows are re-homed, not deleted: a txid stored explicitly keeps the row a located batch made
+   * first. Throws (`MISSING_DATA` when the file cannot be read) and leaves the file known, with
+   * the chunks done before re-homed: the caller must then keep the file. Optional; a backend that
+   * keeps bytes returns 0.
    *
    * @example
    * ```ts
