@@ -229,9 +229,10 @@ export const definitions = {
     reference: "none",
   }),
   http_streaming_timeout: def({
-    schema: durationMs(),
+    // 0 would be no time at all for an attempt (the retry helper refuses it): not "no timeout".
+    schema: durationMs(1),
     default: "300000",
-    type: "duration (ms)",
+    type: "duration (ms) ≥ 1",
     meaning:
       "Peer per-attempt timeout (headers and body); a /subtree_data or POST /txs attempt gets more when its expected size needs it at http_min_body_rate.",
     reference: "same key",

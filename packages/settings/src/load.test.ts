@@ -195,6 +195,13 @@ describe("bad input", () => {
     expect(byKey.asset_httpTrustedProxies?.expected).toContain('"10.0.0.0/40" is not one');
   });
 
+  test("http_streaming_timeout=0 is refused at load, naming the key and what was expected", () => {
+    const err = loadError(project({}), { http_streaming_timeout: "0" });
+    expect(err.issues.map((i) => i.key)).toEqual(["http_streaming_timeout"]);
+    expect(err.message).toContain('http_streaming_timeout = "0" (env http_streaming_timeout): expected a duration ≥ 1');
+    expect(loadSettings({ cwd: project({}), env: { http_streaming_timeout: "1" } }).http_streaming_timeout).toBe(1);
+  });
+
   test("rate limit defaults: 1024 and 10 per second, loopback exempt, no trusted proxy; 0 parses (off)", () => {
     const s = loadSettings({ cwd: project({}), env: {} });
     expect(s.asset_httpRateLimit).toBe(1024);

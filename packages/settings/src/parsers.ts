@@ -65,12 +65,13 @@ export function concurrency(allowUnlimited = true): TextSchema<number> {
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Duration in whole milliseconds: a plain number is ms; `250ms`, `30s`, `5m`, `1h`, `1.5s` also work. */
-export function durationMs(): TextSchema<number> {
-  return text('expected a duration ≥ 0: milliseconds, or a number with a unit ("250ms", "30s", "5m", "1h")', (s) => {
+export function durationMs(min = 0): TextSchema<number> {
+  const expected = `expected a duration ≥ ${min}: milliseconds, or a number with a unit ("250ms", "30s", "5m", "1h")`;
+  return text(expected, (s) => {
     const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(s);
     if (!m) return undefined;
     const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? "ms"] ?? 1));
-    return Number.isSafeInteger(ms) ? ms : undefined;
+    return Number.isSafeInteger(ms) && ms >= min ? ms : undefined;
   });
 }
 
