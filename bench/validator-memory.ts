@@ -18,9 +18,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ServingChild, serveAsset, spawnServing } from "./lib/asset-child.ts";
-import { diskBytes } from "./lib/disk-bytes.ts";
 import { peakRss } from "./lib/peak-rss.ts";
-import { freshPgSchema, type PgBenchSchema } from "./lib/pg-schema.ts";
+import { storeKinds, validatorStores } from "./lib/validator-stores.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const ASSET = join(ROOT, "apps", "asset-server", "src", "main.ts");
@@ -40,8 +39,7 @@ function peakRssOf(args: string[]) {
 
 async function main() {
   const sizes = (process.argv[2] ?? "20000,200000,1048576").split(",").map(Number);
-  const stores = (process.argv[3] ?? "sqlite,postgres").split(",");
-  if (stores.some((k) => k !== "sqlite" && k !== "postgres")) throw new Error("stores: sqlite and/or postgres");
+  const stores = storeKinds(process.argv[3]);
   console.log(`${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`);
   const base = await peakRssOf([VALIDATOR, "subtree", "--help"]);
   console.log(`baseline  subtree --help (runtime + modules): peak RSS ${(base.peak / MiB).toFixed(1)} MiB`);
@@ -60,24 +58,20 @@ async function main() {
       const subtree = (JSON.parse(seeded.out) as { subtrees: string[] }).subtrees[0]!;
       server = await spawnServing(import.meta.path, ["--serve-asset", dir]);
       for (const kind of stores) {
-        let pg: PgBenchSchema | undefined;
-        if (kind === "postgres") {
-          pg = await freshPgSchema(`memory_${txs}`);
-          if (!pg) continue;
-        }
-        const v = join(dir, `v-${kind}`);
+        const v = await validatorStores(kind, join(dir, `v-${kind}`), `memory_${txs}`);
+        if (!v) continue;
         try {
           const run = await peakRssOf([
             VALIDATOR,
             "subtree",
             subtree,
             ...["--peer", `http://127.0.0.1:${server.port}/api/v1`, "--json"],
-            ...["--txstore", pg ? pg.url : `sqlite://${v}/tx.sqlite`, "--subtreestore", `file://${v}/blobs?fsync=none`],
+            ...["--txstore", v.txstore, "--subtreestore", v.subtreestore],
           ]);
           if (run.code !== 0)
             throw new Error(`validator (${kind}) exited ${run.code} at ${txs} txs: ${run.out.slice(-2000)}`);
           const raw = txs * TX_BYTES;
-          const disk = diskBytes(v) + (pg ? await pg.bytes() : 0);
+          const disk = await v.diskBytes();
           const rawKept = raw + txs * 48;
           const w = worst.get(kind) ?? { rss: 0, disk: 0 };
           worst.set(kind, { rss: Math.max(w.rss, run.peak), disk: Math.max(w.disk, disk / rawKept) });
@@ -88,7 +82,7 @@ async function main() {
               ` ${run.seconds.toFixed(1)} s; on disk ${(disk / MiB).toFixed(1)} MiB = ${(disk / rawKept).toFixed(2)}× raw`,
           );
         } finally {
-          await pg?.drop();
+          await v.drop();
         }
       }
     } finally {

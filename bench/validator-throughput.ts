@@ -34,8 +34,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ServingChild, serveAsset, spawnServing } from "./lib/asset-child.ts";
-import { diskBytes } from "./lib/disk-bytes.ts";
-import { freshPgSchema, type PgBenchSchema } from "./lib/pg-schema.ts";
+import { storeKinds, validatorStores } from "./lib/validator-stores.ts";
 
 const [mode, arg] = process.argv.slice(2);
 if (mode === "--serve-asset") await serveAsset(arg!, { blobQuery: "?fsync=none" });
@@ -66,8 +65,7 @@ async function main() {
   const trials = Number(process.argv[3] ?? 5);
   const e2e = (process.argv[4] ?? "1") !== "0";
   const onDemand = (process.argv[5] ?? "1") !== "0";
-  const stores = (process.argv[6] ?? "sqlite,postgres").split(",");
-  if (stores.some((k) => k !== "sqlite" && k !== "postgres")) throw new Error("stores: sqlite and/or postgres");
+  const stores = storeKinds(process.argv[6]);
   const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
   const { merkleRoot, parseSubtreeNodes, serializeSubtree, toDisplayHex } = await import(
     "../packages/subtree-stream/src/index.ts"
@@ -237,21 +235,17 @@ async function main() {
       const baseline = fileBests.get("file: curl -o /dev/null")! + fileBests.get("sha256d only, in memory")!;
       const rawKept = data.length + n * 48;
       for (const kind of stores) {
-        let pg: PgBenchSchema | undefined;
-        if (kind === "postgres") {
-          pg = await freshPgSchema(`throughput_${n}`);
-          if (!pg) continue;
-        }
-        const v = join(dir, `v-${kind}`);
+        const v = await validatorStores(kind, join(dir, `v-${kind}`), `throughput_${n}`);
+        if (!v) continue;
         try {
-          const txStore = await openTxStore(pg ? pg.url : `sqlite://${v}/tx.sqlite`);
-          const blobStore = await openBlobStore(`file://${v}/blobs?fsync=none`);
+          const txStore = await openTxStore(v.txstore);
+          const blobStore = await openBlobStore(v.subtreestore);
           const t0 = performance.now();
           const r = await validateSubtree({ hash: hex, peers: [api], txStore, blobStore });
           const s = (performance.now() - t0) / 1000;
           await txStore.close();
           if (r.stored !== n) throw new Error(`e2e (${kind}) stored ${r.stored}`);
-          const disk = diskBytes(v) + (pg ? await pg.bytes() : 0);
+          const disk = await v.diskBytes();
           console.log(
             `${`file: validate (e2e, ${kind})`.padEnd(30)} ${s.toFixed(3).padStart(6)} s (one run) = ${(s / baseline).toFixed(1)}× curl + sha256d (${baseline.toFixed(3)} s; goal ≤ 2×); on disk ${(disk / 2 ** 20).toFixed(1)} MiB = ${(disk / rawKept).toFixed(2)}× raw`,
           );
@@ -260,7 +254,7 @@ async function main() {
             `moonshot (${kind}): validating ${n} txs end to end at ${Math.round(rate).toLocaleString("en")} tx/s = ${(rate / 1e6).toFixed(3)} of the goal 1,000,000 tx/s (${rate >= 1e6 ? "met" : "not met"})`,
           );
         } finally {
-          await pg?.drop();
+          await v.drop();
         }
       }
     }
