@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnWithBaseline } from "./lib/baseline-child.ts";
+import { serveWithBaseline, spawnWithBaseline } from "./lib/baseline-child.ts";
 import { cpuSeconds, wrk } from "./lib/wrk.ts";
 
 const UNKNOWN = "cd".repeat(32);
@@ -22,33 +22,18 @@ if (mode === "--serve-asset") await serveAsset(rest[0]!);
 else await main();
 
 async function serveAsset(dir: string) {
-  const { loadSettings } = await import("../packages/settings/src/index.ts");
-  const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
-  const { createAssetServer, createLogger } = await import("../apps/asset-server/src/index.ts");
-  const settings = {
-    ...loadSettings({ env: {}, files: [] }),
-    asset_httpHeavyRateLimit: 1,
-    asset_httpRateLimitExempt: [],
-  };
-  const blobStore = await openBlobStore(`file://${dir}/blobs`);
-  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite`);
-  const asset = createAssetServer({ settings, txStore, blobStore, heightScanMs: 0, logger: createLogger("info") });
-  const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
-  const { Hono } = await import("hono");
-  const app = new Hono<{ Bindings: { requestIP(req: Request): unknown } }>();
-  // The least any per-IP limiter must do on Bun: ask the socket's address (not a fixed cost of ours).
-  app.get("/ip", (c) => {
-    c.env.requestIP(c.req.raw);
-    return c.json({ message: "rate limit exceeded" }, 429, { "Retry-After": "1" });
+  await serveWithBaseline(dir, {
+    settings: { asset_httpHeavyRateLimit: 1, asset_httpRateLimitExempt: [] },
+    logLevel: "info",
+    baseline: (app) => {
+      // The least any per-IP limiter must do on Bun: ask the socket's address (not a fixed cost of ours).
+      app.get("/ip", (c) => {
+        c.env.requestIP(c.req.raw);
+        return c.json({ message: "rate limit exceeded" }, 429, { "Retry-After": "1" });
+      });
+      app.get("*", (c) => c.json({ message: "rate limit exceeded" }, 429, { "Retry-After": "1" }));
+    },
   });
-  app.get("*", (c) => c.json({ message: "rate limit exceeded" }, 429, { "Retry-After": "1" }));
-  const baseline = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: Math.min(255, settings.asset_idle_timeout_s),
-    fetch: app.fetch,
-  });
-  console.error(`PORT ${port} BASELINE ${baseline.port}`);
 }
 
 async function main() {

@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnWithBaseline } from "./lib/baseline-child.ts";
+import { serveWithBaseline, spawnWithBaseline } from "./lib/baseline-child.ts";
 import { cpuSeconds, wrk } from "./lib/wrk.ts";
 
 const [mode, ...rest] = process.argv.slice(2);
@@ -23,33 +23,13 @@ if (mode === "--serve-asset") await serveAsset(rest[0]!, rest[1] ?? "info");
 else await main();
 
 async function serveAsset(dir: string, logLevel: string) {
-  const { loadSettings } = await import("../packages/settings/src/index.ts");
-  const { openBlobStore, openTxStore } = await import("../packages/stores/src/index.ts");
-  const { createAssetServer, createLogger } = await import("../apps/asset-server/src/index.ts");
-  const settings = { ...loadSettings({ env: {}, files: [] }), asset_concurrency_subtree_data_create: 1 };
-  const blobStore = await openBlobStore(`file://${dir}/blobs`);
-  const txStore = await openTxStore(`sqlite://${dir}/tx.sqlite`);
-  const asset = createAssetServer({
-    settings,
-    txStore,
-    blobStore,
-    heightScanMs: 0,
-    logger: createLogger(logLevel),
+  await serveWithBaseline(dir, {
+    settings: { asset_concurrency_subtree_data_create: 1 },
+    logLevel,
+    // The cap is full: one build permit held for the whole run, as by a long build.
+    prepare: (asset) => asset.testing.holdCreatePermits(1),
+    baseline: (app) => app.get("*", (c) => c.json({ message: "busy; retry later" }, 503, { "Retry-After": "1" })),
   });
-  // The cap is full: one build permit held for the whole run, as by a long build.
-  asset.testing.holdCreatePermits(1);
-  const { port } = await asset.listen({ port: 0, hostname: "127.0.0.1" });
-  // The baseline, in this process, with the asset server's Bun.serve options.
-  const { Hono } = await import("hono");
-  const app = new Hono();
-  app.get("*", (c) => c.json({ message: "busy; retry later" }, 503, { "Retry-After": "1" }));
-  const baseline = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: Math.min(255, settings.asset_idle_timeout_s),
-    fetch: app.fetch,
-  });
-  console.error(`PORT ${port} BASELINE ${baseline.port}`);
 }
 
 async function main() {
