@@ -1,5 +1,7 @@
 import {
+  contiguousRun,
   isCoinbasePlaceholder,
+  joinRun,
   parseTx,
   readSubtreeDataBatches,
   SubtreeLengthMismatchError,
@@ -8,7 +10,6 @@ import {
   txFee,
 } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
-import { ByteRuns } from "./byte-runs.ts";
 import type { NodeHashes } from "./node-hashes.ts";
 import type { StagedSubtree } from "./staged.ts";
 import { classifyStreamError } from "./stream-errors.ts";
@@ -54,7 +55,8 @@ export async function verifyDataStream(
   try {
     if (!body)
       throw new VerificationError("MALFORMED", `${o.peer}: subtree ${o.subtree}: empty subtree_data body`, where);
-    const runs = new ByteRuns();
+    // The batch's verified txs for the sink, refilled per batch (a leading coinbase left out).
+    const views: Uint8Array[] = [];
     for await (const batch of readSubtreeDataBatches(body, nodeChunks(o.nodes), {
       signal: o.signal,
       maxTxBytes: o.maxTxBytes,
@@ -64,7 +66,7 @@ export async function verifyDataStream(
         const b = tx.bytes;
         batchBytes += b.length;
         if (tx.index === 0 && placeholder) continue; // the coinbase in the placeholder's slot
-        if (o.sink) runs.add(b);
+        if (o.sink) views.push(b);
         // in the sink's file the bytes can be found again: stage where they are, not the bytes
         const keep = o.known[tx.index] === 0 && !inFile;
         inFile?.add(tx.index, b.length, o.known[tx.index] === 0, tx.extended);
@@ -83,9 +85,13 @@ export async function verifyDataStream(
         }
         next = tx.index + 1;
       }
-      // the batch's txs lie back to back in the body chunk: write that range, not a concatenated copy
-      if (o.sink) for (let k = 0; k < runs.count; k++) await o.sink(runs.take(k));
-      runs.clear();
+      // the batch's txs lie back to back in the body chunk: write that range, not a concatenated
+      // copy (a tx that straddled chunks is a copy of its own and starts a new range)
+      for (let i = 0, n = 0; o.sink && i < views.length; i += n) {
+        n = contiguousRun(views, i);
+        await o.sink(joinRun(views, i, n));
+      }
+      views.length = 0;
       // A collection requested every 32 MiB: the stream's garbage (a record and views per tx, the
       // chunks) otherwise piled up to ~100 MiB between Bun's own collections on a 1M-tx subtree.
       if ((bytes + batchBytes) >>> 25 !== bytes >>> 25) Bun.gc(false);

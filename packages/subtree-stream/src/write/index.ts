@@ -1,4 +1,5 @@
 // Ordered bounded writer: windowed chunk fetches written in node order, and a lockstep tee.
+export { contiguousRun, joinRun } from "./contiguous-run.ts";
 export { EmptySubtreeDataError } from "./empty-subtree-data-error.ts";
 export { MisplacedCoinbaseError } from "./misplaced-coinbase-error.ts";
 export { MissingTxError } from "./missing-tx-error.ts";

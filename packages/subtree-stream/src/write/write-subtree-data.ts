@@ -1,4 +1,5 @@
 import { isCoinbasePlaceholder, toDisplayHex } from "../hash.ts";
+import { contiguousRun, joinRun } from "./contiguous-run.ts";
 import { EmptySubtreeDataError } from "./empty-subtree-data-error.ts";
 import { MisplacedCoinbaseError } from "./misplaced-coinbase-error.ts";
 import { MissingTxError } from "./missing-tx-error.ts";
@@ -200,12 +201,7 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
       const txs = slot.txs as readonly Uint8Array[];
       for (let i = 0; i < txs.length; ) {
         const n = contiguousRun(txs, i, ABORT_CHECK_INTERVAL);
-        const first = txs[i]!;
-        const last = txs[i + n - 1]!;
-        const run =
-          n === 1
-            ? first
-            : new Uint8Array(first.buffer, first.byteOffset, last.byteOffset + last.length - first.byteOffset);
+        const run = joinRun(txs, i, n);
         i += n;
         const pending = write(run, n);
         if (pending) await pending;
@@ -232,29 +228,6 @@ export async function writeSubtreeData(options: WriteSubtreeDataOptions): Promis
     // Stops pulling `nodes` (a file reader closes its file); queued behind a pending next().
     iterator.return(undefined).catch(() => {});
   }
-}
-
-/**
- * How many txs from `from` (at least 1, at most `max`) lie back to back in one buffer, as a read
- * worker's batch does: they are written as one piece, not one write per tx (at 250 B a tx, the
- * per-write cost was a large part of a build's event-loop time).
- */
-function contiguousRun(txs: readonly Uint8Array[], from: number, max: number): number {
-  const first = txs[from]!;
-  let end = first.byteOffset + first.length;
-  let n = 1;
-  let buffer: ArrayBufferLike | undefined;
-  while (n < max && from + n < txs.length) {
-    const next = txs[from + n]!;
-    // Offsets first: `.buffer` of an array that owns its memory makes JSC allocate an ArrayBuffer
-    // object (a quarter of a build's time when asked of every row), and such rows start at 0.
-    if (next.byteOffset !== end) break;
-    buffer ??= first.buffer;
-    if (next.buffer !== buffer) break;
-    end += next.length;
-    n++;
-  }
-  return n;
 }
 
 /** Resolves on the next turn of the event loop, after pending I/O and timers (a macrotask, not a microtask). */
