@@ -1,6 +1,7 @@
 // The benchmarks run the asset server in a child process of their own script, so its CPU and
 // event loop are not the measuring process's. These are the two halves every such bench used to
 // copy: the child's `--serve-asset` entry and the parent's "spawn it and wait for its port".
+import { announced } from "./announced.ts";
 
 /**
  * Child side: a real asset server over `<dir>/blobs` and `<dir>/tx.sqlite` with default settings
@@ -36,14 +37,6 @@ export interface ServingChild {
  */
 export async function spawnServing(script: string, args: string[]): Promise<ServingChild> {
   const child = Bun.spawn(["bun", script, ...args], { stdout: "pipe", stderr: "inherit" });
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited before announcing its port: ${text}`);
-    text += decoder.decode(value, { stream: true });
-    const m = /PORT (\d+)/.exec(text);
-    if (m) return { pid: child.pid, port: Number(m[1]), kill: () => child.kill() };
-  }
+  const m = await announced(child.stdout, /PORT (\d+)/);
+  return { pid: child.pid, port: Number(m[1]), kill: () => child.kill() };
 }

@@ -3,6 +3,7 @@
 // server's log lines, whose cost is part of what is measured).
 
 import type { Hono } from "hono";
+import { announced } from "./announced.ts";
 
 /** What {@link serveWithBaseline} sets up besides the defaults. */
 export interface ServeWithBaselineOptions {
@@ -53,18 +54,6 @@ export interface BaselineChild {
 /** Runs `bun <script> ...args` and resolves once it announced both ports. */
 export async function spawnWithBaseline(script: string, args: string[]): Promise<BaselineChild> {
   const child = Bun.spawn(["bun", script, ...args], { stdout: "ignore", stderr: "pipe" });
-  const reader = child.stderr.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${text}`);
-    text += decoder.decode(value, { stream: true });
-    const m = /PORT (\d+) BASELINE (\d+)/.exec(text);
-    if (m) {
-      reader.releaseLock();
-      void child.stderr.pipeTo(new WritableStream()).catch(() => {});
-      return { port: Number(m[1]), baseline: Number(m[2]), pid: child.pid, kill: () => child.kill() };
-    }
-  }
+  const m = await announced(child.stderr, /PORT (\d+) BASELINE (\d+)/);
+  return { port: Number(m[1]), baseline: Number(m[2]), pid: child.pid, kill: () => child.kill() };
 }
