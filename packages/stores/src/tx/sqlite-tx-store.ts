@@ -58,6 +58,8 @@ const ABORT_CHECK_EVERY = 1024;
 const EMPTY = new Uint8Array(0);
 /** Rows re-homed per read of their file by `releaseFile`: bounds the bytes held at once (~1 MiB of 250 B txs). */
 const RELEASE_CHUNK = 4096;
+/** Rows written by one long transaction between its requests for a collection (see putTxBatches). */
+const GC_EVERY_ROWS = 8192;
 /** Smaller batches are answered on the caller's thread: a round trip to a worker would cost more. */
 const WORKER_MIN_BATCH = 256;
 /** A worker's page cache in KiB: a build scans rows once, so the OS cache serves it as well. */
@@ -310,7 +312,9 @@ export class SqliteTxStore implements TxStore {
     // deadlocking on a read-to-write upgrade, and check-then-insert cannot race another writer.
     // A throw anywhere (a bad row, the batches' own source) rolls the whole transaction back.
     db.transaction(() => {
+      let rows = 0;
       for (const records of batches) {
+        rows += Array.isArray(records) ? records.length : (records as LocatedBatch).lengths.length;
         if (!Array.isArray(records)) this.#putLocated(records as LocatedBatch);
         else {
           validateRecords(records);
@@ -324,7 +328,10 @@ export class SqliteTxStore implements TxStore {
         }
         // The transaction never yields to the event loop, where Bun schedules collections: without
         // this request its per-statement garbage grew ~75 B a row (37 MiB for 500 000 rows).
-        Bun.gc(false);
+        if (rows >= GC_EVERY_ROWS) {
+          Bun.gc(false);
+          rows = 0;
+        }
       }
     }).immediate();
   }
