@@ -10,4 +10,5 @@ export {
 } from "./errors.ts";
 export { type ListenAddress, parseListenAddress } from "./listen-address.ts";
 export { type LoadSettingsOptions, loadSettings } from "./load.ts";
+export { durationMs } from "./parsers.ts";
 export { type Settings, settingsSchema } from "./schema.ts";

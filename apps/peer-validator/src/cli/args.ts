@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { durationMs } from "@subtreekit/settings";
 import { UsageError } from "../errors/usage-error.ts";
 
 export const USAGE = `usage: subtreekit-validate <command> [options]
@@ -12,7 +13,7 @@ commands:
 options:
   --peer URL          a peer's asset base URL with the API prefix (http://host:8090/api/v1); repeatable, tried in order
   --concurrency N     subtrees validated at once per block (default 4)
-  --timeout DURATION  per attempt, headers and body: 30000, 30s, 5m (default http_streaming_timeout;
+  --timeout DURATION  per attempt, headers and body: 30000, 30s, 5m, 1h (default http_streaming_timeout;
                       large subtree bodies get more, see http_min_body_rate; silence ends at http_stall_timeout)
   --retry-429         retry every 429 like 503 (a 429 with Retry-After is retried anyway)
   --json              line-delimited JSON events on stdout instead of the progress bar
@@ -83,7 +84,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     from: v.from?.toLowerCase(),
     maxBlocks: v["max-blocks"] === undefined ? undefined : positiveInt("--max-blocks", v["max-blocks"]),
     concurrency: v.concurrency === undefined ? 4 : positiveInt("--concurrency", v.concurrency),
-    timeoutMs: v.timeout === undefined ? undefined : durationMs(v.timeout),
+    timeoutMs: v.timeout === undefined ? undefined : timeoutMs(v.timeout),
     retry429: v["retry-429"] === true,
     json: v.json === true,
     txstore: v.txstore,
@@ -129,11 +130,16 @@ function positiveInt(flag: string, s: string): number {
   return n;
 }
 
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-
-function durationMs(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s);
-  if (!m || Number(m[1]) <= 0)
-    throw new UsageError("BAD_ARGS", `--timeout needs a duration like 30000, 30s or 5m, got ${JSON.stringify(s)}`);
-  return Math.round(Number(m[1]) * UNIT[m[2] ?? "ms"]!);
+/** The settings' duration syntax (one parser for a file, the environment and this flag); ≥ 1 ms after rounding. */
+function timeoutMs(s: string): number {
+  const r = durationMs(1).safeParse(s);
+  if (!r.success)
+    throw new UsageError(
+      "BAD_ARGS",
+      `--timeout needs a duration ≥ 1 ms like 30000, 30s, 5m or 1h, got ${JSON.stringify(s)}`,
+      {
+        cause: r.error,
+      },
+    );
+  return r.data;
 }
