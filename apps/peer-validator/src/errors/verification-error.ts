@@ -9,6 +9,8 @@ import { ValidatorError } from "./validator-error.ts";
  * - `TOO_LARGE`: a body above its bound (`max_subtree_leaves` × 32, `max_tx_bytes`).
  * - `MERKLE_MISMATCH`: a block's merkle root from its subtree roots differs from its header's.
  * - `BLOCK_MISMATCH`: a block body does not hash to the block asked for, or does not parse.
+ * - `REPEATED_NODE`: a subtree's nodes list one txid twice (a forged list can repeat its last
+ *   node and keep the root: CVE-2012-2459).
  */
 export type VerificationErrorCode =
   | "ROOT_MISMATCH"
@@ -18,7 +20,8 @@ export type VerificationErrorCode =
   | "MALFORMED"
   | "TOO_LARGE"
   | "MERKLE_MISMATCH"
-  | "BLOCK_MISMATCH";
+  | "BLOCK_MISMATCH"
+  | "REPEATED_NODE";
 
 /** Where in the data a verification failed, so the message can name it. */
 export interface VerificationDetail {

@@ -3,12 +3,13 @@ import { VerificationError } from "../errors/verification-error.ts";
 import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 import { NodeHashes } from "./node-hashes.ts";
+import { firstRepeat } from "./repeated-node.ts";
 
 /**
  * `GET /subtree/:hash` from one peer: nodes only (n × 32 bytes), read bounded at
  * `max_subtree_leaves` × 32 so a hostile peer cannot make us buffer without limit, and checked:
- * whole hashes, at least one, the placeholder only at node 0, and the merkle root equal to the
- * hash we asked for (before any tx is fetched, as CheckBlockSubtrees does).
+ * whole hashes, at least one, the placeholder only at node 0, the merkle root equal to the hash
+ * we asked for (before any tx is fetched, as CheckBlockSubtrees does), and no node twice.
  */
 export async function fetchNodes(s: Session, peer: string, hex: string): Promise<NodeHashes> {
   const max = s.settings.max_subtree_leaves * 32;
@@ -45,6 +46,13 @@ export async function fetchNodes(s: Session, peer: string, hex: string): Promise
       "ROOT_MISMATCH",
       `${peer}: subtree ${hex}: merkle root of the ${nodes.length} nodes is ${actual}, expected ${hex}`,
       { ...detail, expected: hex, actual },
+    );
+  const repeat = firstRepeat(nodes);
+  if (repeat)
+    throw new VerificationError(
+      "REPEATED_NODE",
+      `${peer}: subtree ${hex}: node ${repeat[1]} repeats node ${repeat[0]} (${toDisplayHex(nodes.at(repeat[0]))}); a tx is in a block once`,
+      { ...detail, index: repeat[1] },
     );
   return nodes;
 }
