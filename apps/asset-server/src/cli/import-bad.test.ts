@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { openTxStore } from "@subtreekit/stores";
-import { parseTx } from "@subtreekit/subtree-stream";
+import { buildSubtree, merkleRoot, parseTx, serializeSubtree, toDisplayHex } from "@subtreekit/subtree-stream";
 import { requireVectors } from "@subtreekit/testkit";
 import { importCli } from "./import-test-helper.ts";
 
@@ -114,6 +114,24 @@ describe.skipIf(!V)("import is all or nothing per input", () => {
     copyFileSync(join(V as string, "subtrees", `${E973}.subtree`), subtree);
     writeFileSync(file, data);
     await expectRejected([subtree, file], file, starts[5] as number, /tx 5 .* has txid/);
+  }, 30_000);
+
+  test("a subtree that repeats its last node keeps its root (CVE-2012-2459): refused at the repeat's offset, nothing stored", async () => {
+    const nodes = readFileSync(join(V as string, "subtrees", `${E973}.subtree`)).subarray(0, 96);
+    const leaves = [0, 1, 2].map((i) => nodes.subarray(i * 32, i * 32 + 32));
+    const hex = toDisplayHex(merkleRoot(leaves));
+    const forged = Buffer.concat([nodes, leaves[2]!]);
+    expect(toDisplayHex(merkleRoot([...leaves, leaves[2]!]))).toBe(hex);
+    const file = join(work, `${hex}.subtree`);
+    writeFileSync(file, forged);
+    await expectRejected([file], file, 96, /node 3 repeats node 2/);
+    // the full form (with its magic) is refused at the node's place in it too
+    const full = serializeSubtree(buildSubtree([...leaves, leaves[2]!].map((hash) => ({ hash, fee: 0, size: 0 }))), {
+      magic: "S-1.0   ",
+    });
+    writeFileSync(file, full);
+    await expectRejected([file], file, 8 + 56 + 48 * 3, /node 3 repeats node 2/);
+    rmSync(file);
   }, 30_000);
 
   test("a block whose 20th subtree_data has a bad tx: nothing of the block, its 32 subtrees or 1023 txs is stored", async () => {

@@ -1,8 +1,11 @@
 import {
   bytesEqual,
+  firstRepeatedHash,
   merkleRoot,
   parseSubtree,
   parseSubtreeNodes,
+  SUBTREE_HEAD_BYTES,
+  SUBTREE_NODE_BYTES,
   type Subtree,
   toDisplayHex,
 } from "@subtreekit/subtree-stream";
@@ -35,6 +38,7 @@ function looksFull(b: Uint8Array): boolean {
  * Parses a subtree file in any form — full with magic (Teranode store copy), full without, or
  * nodes-only (`GET /subtree` body) — and checks its merkle root against `expected` (its name or
  * the block listing it). A full form must also agree with itself: stored root, fee and size sums.
+ * No node may be listed twice.
  */
 export function parseSubtreeInput(file: string, bytes: Uint8Array, expected: Uint8Array | undefined): SubtreeInput {
   const { base } = stripMagic(bytes, ["S-1.0   ", "SC-1.0  "]);
@@ -82,6 +86,17 @@ export function parseSubtreeInput(file: string, bytes: Uint8Array, expected: Uin
     if (size !== full.sizeInBytes) {
       throw new ImportError("MISMATCH", file, base + 40, `sizeInBytes ${full.sizeInBytes} ≠ Σ node sizes ${size}`);
     }
+  }
+  // A repeated node keeps the root when it is the last ([a, b, c, c] hashes like [a, b, c]).
+  const repeat = firstRepeatedHash(Buffer.concat(nodes));
+  if (repeat) {
+    const at = full ? base + SUBTREE_HEAD_BYTES + SUBTREE_NODE_BYTES * repeat[1] : base + 32 * repeat[1];
+    throw new ImportError(
+      "MISMATCH",
+      file,
+      at,
+      `node ${repeat[1]} repeats node ${repeat[0]} (${toDisplayHex(nodes[repeat[0]]!)}); a tx is in a block once`,
+    );
   }
   if (expected && !bytesEqual(root, expected)) {
     throw new ImportError(

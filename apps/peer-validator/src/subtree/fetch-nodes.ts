@@ -1,9 +1,8 @@
-import { isCoinbasePlaceholder, MerkleBuilder, toDisplayHex } from "@subtreekit/subtree-stream";
+import { firstRepeatedHash, isCoinbasePlaceholder, MerkleBuilder, toDisplayHex } from "@subtreekit/subtree-stream";
 import { VerificationError } from "../errors/verification-error.ts";
 import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 import { NodeHashes } from "./node-hashes.ts";
-import { firstRepeat } from "./repeated-node.ts";
 
 /**
  * `GET /subtree/:hash` from one peer: nodes only (n × 32 bytes), read bounded at
@@ -47,7 +46,7 @@ export async function fetchNodes(s: Session, peer: string, hex: string): Promise
       `${peer}: subtree ${hex}: merkle root of the ${nodes.length} nodes is ${actual}, expected ${hex}`,
       { ...detail, expected: hex, actual },
     );
-  const repeat = firstRepeat(nodes);
+  const repeat = firstRepeatedHash(nodes.bytes);
   if (repeat)
     throw new VerificationError(
       "REPEATED_NODE",

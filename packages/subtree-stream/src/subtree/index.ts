@@ -1,6 +1,7 @@
 export { detectSubtreeMagic, SUBTREE_MAGICS, type SubtreeMagic } from "./magic.ts";
 export { parseSubtreeNodes, serializeSubtreeNodes } from "./nodes.ts";
 export { type ReadNodesOptions, readFullSubtreeNodes, readSubtreeNodes } from "./read-nodes.ts";
+export { firstRepeatedHash } from "./repeated-hash.ts";
 export { type SubtreeHeadFields, serializeSubtreeChunks } from "./serialize-chunks.ts";
 export {
   buildSubtree,
