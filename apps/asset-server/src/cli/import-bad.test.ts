@@ -3,7 +3,18 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { openTxStore } from "@subtreekit/stores";
-import { buildSubtree, merkleRoot, parseTx, serializeSubtree, toDisplayHex } from "@subtreekit/subtree-stream";
+import {
+  buildSubtree,
+  merkleRoot,
+  parseModelBlock,
+  parseTx,
+  parseWireBlock,
+  serializeModelBlock,
+  serializeSubtree,
+  serializeWireBlock,
+  toDisplayHex,
+  varintSize,
+} from "@subtreekit/subtree-stream";
 import { requireVectors } from "@subtreekit/testkit";
 import { importCli } from "./import-test-helper.ts";
 
@@ -132,6 +143,26 @@ describe.skipIf(!V)("import is all or nothing per input", () => {
     writeFileSync(file, full);
     await expectRejected([file], file, 8 + 56 + 48 * 3, /node 3 repeats node 2/);
     rmSync(file);
+  }, 30_000);
+
+  test("blocks that repeat their last tx or last subtree keep their header (CVE-2012-2459): refused at the repeat, nothing stored", async () => {
+    // 485 txs (odd): a 486th copy of the last pairs with itself as the merkle rule pads it anyway
+    const ODD = "0000000000000000015594853418b4093c4be4ad8b77fec88b5400feb3268fc4";
+    const wire = parseWireBlock(new Uint8Array(readFileSync(join(V as string, "legacy-blocks", `${ODD}.bin`))));
+    const txs = wire.txs.map((t) => t.bytes);
+    const forged = serializeWireBlock(wire.header, [...txs, txs.at(-1)!]);
+    const wireFile = join(work, `${ODD}.bin`);
+    writeFileSync(wireFile, forged);
+    await expectRejected([wireFile], wireFile, forged.length - txs.at(-1)!.length, /tx 485 repeats tx 484/);
+    rmSync(wireFile);
+
+    const model = parseModelBlock(new Uint8Array(readFileSync(join(V as string, "171", `${B171}.block`))));
+    const listed = { ...model, subtrees: [...model.subtrees, model.subtrees.at(-1)!] };
+    const blockFile = join(work, `${B171}.block`);
+    writeFileSync(blockFile, serializeModelBlock(listed));
+    const listAt = 80 + varintSize(model.txCount) + varintSize(model.sizeInBytes) + varintSize(33);
+    await expectRejected([blockFile], blockFile, listAt + 32 * 32, /subtree 32 repeats subtree 31/);
+    rmSync(blockFile);
   }, 30_000);
 
   test("a block whose 20th subtree_data has a bad tx: nothing of the block, its 32 subtrees or 1023 txs is stored", async () => {

@@ -2,6 +2,7 @@ import {
   blockHash,
   blockMerkleRoot,
   bytesEqual,
+  firstRepeatedHash,
   isCoinbasePlaceholder,
   type ModelBlock,
   parseModelBlock,
@@ -41,6 +42,18 @@ export function parseModelBlockFile(file: string, bytes: Uint8Array, expected: U
   const hash = blockHash(block.header);
   if (expected && !bytesEqual(hash, expected)) {
     throw new ImportError("WRONG_KIND", file, base, `header hash ${toDisplayHex(hash)} is not the file name`);
+  }
+  // A repeated last subtree keeps the block merkle root, as a repeated node keeps a subtree's.
+  const repeat = firstRepeatedHash(Buffer.concat(block.subtrees));
+  if (repeat) {
+    const listAt =
+      base + 80 + varintSize(block.txCount) + varintSize(block.sizeInBytes) + varintSize(block.subtrees.length);
+    throw new ImportError(
+      "MISMATCH",
+      file,
+      listAt + 32 * repeat[1],
+      `subtree ${repeat[1]} repeats subtree ${repeat[0]} (${toDisplayHex(block.subtrees[repeat[0]]!)})`,
+    );
   }
   return { block, body, base, hash };
 }

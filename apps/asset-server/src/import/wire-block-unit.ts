@@ -6,6 +6,7 @@ import {
   buildSubtree,
   bytesEqual,
   COINBASE_PLACEHOLDER,
+  firstRepeatedHash,
   hasWireMagic,
   isCoinbase,
   type ModelBlock,
@@ -72,6 +73,16 @@ export function wireBlockUnit(
   }
   const records: TxRecord[] = txs.map((t, i) => txRecord(t, file, offsets[i] as number));
   const ids = records.map((r) => r.hash);
+  // A repeated last tx keeps the merkle root (CVE-2012-2459): the header cannot tell.
+  const repeat = firstRepeatedHash(Buffer.concat(ids));
+  if (repeat) {
+    throw new ImportError(
+      "MISMATCH",
+      file,
+      offsets[repeat[1]] as number,
+      `tx ${repeat[1]} repeats tx ${repeat[0]} (${toDisplayHex(ids[repeat[0]]!)})`,
+    );
+  }
   if (!bytesEqual(merkleRoot(ids), header.merkleRoot)) {
     throw new ImportError("MISMATCH", file, base + 36, "header merkle root is not the merkle root of its txids");
   }

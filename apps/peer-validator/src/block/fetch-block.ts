@@ -9,6 +9,7 @@ import {
 import { VerificationError } from "../errors/verification-error.ts";
 import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
+import { subtreeListProblem } from "./subtree-list.ts";
 
 export interface FetchedBlock {
   block: ModelBlock;
@@ -34,14 +35,14 @@ export async function fetchBlock(s: Session, peer: string, hex: string): Promise
   let block: ModelBlock;
   try {
     block = parseModelBlock(bytes);
-    if (block.subtrees.some((h) => h.every((b) => b === 0)))
-      throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} lists the all-zero subtree hash`, detail);
   } catch (err) {
     if (!isSubtreeStreamError(err)) throw err;
     throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} does not parse: ${err.message}`, detail, {
       cause: err,
     });
   }
+  const problem = subtreeListProblem(block);
+  if (problem) throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} ${problem}`, detail);
   const hash = blockHash(bytes);
   const actual = toDisplayHex(hash);
   if (actual !== hex)

@@ -4,6 +4,7 @@ import { peerFetchAll } from "../http/peer-fetch-all.ts";
 import type { Session } from "../session.ts";
 import { type FetchedBlock, MAX_BLOCK_BYTES } from "./fetch-block.ts";
 import type { ChainHeader } from "./fetch-headers.ts";
+import { subtreeListProblem } from "./subtree-list.ts";
 
 /**
  * `GET /blocks/{last}?n={headers.length}` from one peer: the blocks of `headers` (oldest first)
@@ -45,11 +46,9 @@ export async function fetchBlocks(s: Session, peer: string, headers: ChainHeader
         { ...detail, index: i, expected: headers[i]!.hex, actual: hex },
       );
     }
-    if (c.block.subtrees.some((h) => h.every((b) => b === 0)))
-      throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} lists the all-zero subtree hash`, {
-        peer,
-        block: hex,
-      });
+    const problem = subtreeListProblem(c.block);
+    if (problem)
+      throw new VerificationError("BLOCK_MISMATCH", `${peer}: block ${hex} ${problem}`, { peer, block: hex });
     return { block: c.block, hash: c.hash, hex, coinbaseTxid: txid(c.block.coinbaseTx), bytes: c.bytes, peer };
   });
 }

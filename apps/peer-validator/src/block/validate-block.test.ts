@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { parseModelBlock, serializeModelBlock } from "@subtreekit/subtree-stream";
 import { requireVectors } from "@subtreekit/testkit";
 import { PeersUnavailableError, type ValidatorEvent, validateBlock } from "../index.ts";
 import { type TempStores, tempStores } from "../testing/temp-stores.ts";
@@ -59,6 +60,36 @@ describe.skipIf(!vectors)("validateBlock against test peers", () => {
     });
     expect(r.stored).toBe(true);
     expect(await st.blobStore.exists(B171_RAW, "block")).toBe(true);
+  });
+
+  test("a block that lists its last subtree twice is refused before any subtree is fetched; the next peer's is stored", async () => {
+    const model = parseModelBlock(files.get(`${B171}.block`)!);
+    // The header (so the block hash) is unchanged: the list is not covered by it.
+    const listed = serializeModelBlock({ ...model, subtrees: [...model.subtrees, model.subtrees.at(-1)!] });
+    const liar = peer(files, (_r, path) =>
+      path === `/block/${B171}` ? new Response(listed as Uint8Array<ArrayBuffer>) : undefined,
+    );
+    const st = await stores();
+    const err = await validateBlock({
+      hash: B171,
+      peers: [liar.url],
+      txStore: st.txStore,
+      blobStore: st.blobStore,
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(PeersUnavailableError);
+    expect(err.failures[0].code).toBe("BLOCK_MISMATCH");
+    expect(err.message).toContain(`${liar.url}: block ${B171} lists subtree 32 again as 31`);
+    expect(liar.log.filter((r) => r.path.startsWith("/subtree"))).toEqual([]);
+    expect(await st.blobStore.exists(B171_RAW, "block")).toBe(false);
+
+    const r = await validateBlock({
+      hash: B171,
+      peers: [liar.url, peer(files).url],
+      txStore: st.txStore,
+      blobStore: st.blobStore,
+    });
+    expect(r.stored).toBe(true);
+    expect(r.subtrees).toHaveLength(32);
   });
 
   test("a failing subtree does not cancel its siblings: their streams finish and are stored; the block is not", async () => {
