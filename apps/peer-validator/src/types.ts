@@ -29,7 +29,15 @@ export interface TxStoreLike {
    * streamed subtree's txs go into the store without all being in memory, as located batches
    * where their data file was published. A store without it gets them all as bytes in one `putTxs`.
    */
-  putTxBatches?(batches: Iterable<TxRecord[] | LocatedBatch>, options?: { signal?: AbortSignal }): Promise<unknown>;
+  putTxBatches?(
+    batches: Iterable<TxRecord[] | LocatedBatch>,
+    options?: { signal?: AbortSignal; absentAt?: number | undefined },
+  ): Promise<unknown>;
+  /**
+   * Changes whenever a tx is added (`@subtreekit/stores` has it). Taken before `has()`, it lets
+   * the commit's `putTxBatches({ absentAt })` skip looking up again the txs `has()` found absent.
+   */
+  mark?(options?: { signal?: AbortSignal }): Promise<number>;
 }
 
 export type BlobType = "subtree" | "subtreeData" | "block";

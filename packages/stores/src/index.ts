@@ -16,4 +16,4 @@ export { isStoresError, StoresError } from "./errors/stores-error.ts";
 export { type OpenTxStoreOptions, openTxStore } from "./tx/open-tx-store.ts";
 export { PostgresTxStore, type PostgresTxStoreOptions } from "./tx/postgres-tx-store.ts";
 export { SqliteTxStore, type SqliteTxStoreOptions } from "./tx/sqlite-tx-store.ts";
-export type { LocatedBatch, SignalOption, StoredTx, TxRecord, TxStore } from "./tx/tx-store.ts";
+export type { LocatedBatch, PutOptions, SignalOption, StoredTx, TxRecord, TxStore } from "./tx/tx-store.ts";

@@ -26,6 +26,7 @@ export async function commitSubtree(
   nodes: NodeHashes,
   staged: StagedSubtree,
   dataWriter: BlobWriter | undefined,
+  absentAt?: number,
 ): Promise<void> {
   let home: string | undefined;
   try {
@@ -40,7 +41,7 @@ export async function commitSubtree(
         },
       );
     }
-    await storeTxs(s, nodes, staged, home);
+    await storeTxs(s, nodes, staged, home, absentAt);
   } catch (err) {
     await dataWriter?.abort(err);
     throw err;
@@ -67,10 +68,20 @@ export async function commitSubtree(
  * The staged txs in one tx-store transaction: located in `home`, the published data file, when
  * the store takes batches; else read back from the temp file batch by batch; else from memory.
  */
-async function storeTxs(s: Session, nodes: NodeHashes, staged: StagedSubtree, home: string | undefined): Promise<void> {
+async function storeTxs(
+  s: Session,
+  nodes: NodeHashes,
+  staged: StagedSubtree,
+  home: string | undefined,
+  absentAt: number | undefined,
+): Promise<void> {
   const inFile = staged.inFile;
+  // Every staged tx was absent at has() after `absentAt`, and the nodes are distinct (fetchNodes).
+  const put = { absentAt };
   if (!inFile) {
-    if (staged.txs.length > 0) await s.txStore.putTxs(staged.txs);
+    if (staged.txs.length === 0) return;
+    if (s.txStore.putTxBatches) await s.txStore.putTxBatches([staged.txs], put);
+    else await s.txStore.putTxs(staged.txs);
     return;
   }
   if (inFile.count === 0) return;
@@ -79,10 +90,10 @@ async function storeTxs(s: Session, nodes: NodeHashes, staged: StagedSubtree, ho
   if (inFile.count >= COLLECT_FROM) Bun.gc(true);
   const maxBytes = s.settings.peer_commit_batch_bytes;
   if (home !== undefined && s.txStore.putTxBatches) {
-    await s.txStore.putTxBatches(locatedBatches(inFile, nodes, home, LOCATED_BATCH, maxBytes));
+    await s.txStore.putTxBatches(locatedBatches(inFile, nodes, home, LOCATED_BATCH, maxBytes), put);
     return;
   }
   const batches = inFile.batches(nodes, maxBytes, home);
-  if (s.txStore.putTxBatches) await s.txStore.putTxBatches(batches);
+  if (s.txStore.putTxBatches) await s.txStore.putTxBatches(batches, put);
   else await s.txStore.putTxs([...batches].flat()); // a store without batches: all in memory, as before
 }

@@ -80,6 +80,8 @@ async function fromPeer(run: Session, s: Session, peer: string, hash: Uint8Array
   s.emit({ type: "subtree-start", subtree: hex, peer });
   const nodes = await fetchNodes(s, peer, hex);
   const n = nodes.length;
+  // Before has(): if nothing is added until the commit, what has() found absent still is.
+  const mark = await s.txStore.mark?.({ signal: s.signal });
   const known = await knownNodes(s, nodes);
   let missing = 0;
   for (let i = 0; i < n; i++) if (known[i] === 0) missing++;
@@ -130,7 +132,7 @@ async function fromPeer(run: Session, s: Session, peer: string, hash: Uint8Array
     await writer?.abort(err);
     throw err;
   }
-  await commitSubtree(run, hash, nodes, staged, writer);
+  await commitSubtree(run, hash, nodes, staged, writer, mark);
   s.emit({ type: "subtree-done", subtree: hex, peer, txs: n, bytes, stored: staged.count });
   return { hash: hex, nodes, peer, path, stored: staged.count, bytes };
 }

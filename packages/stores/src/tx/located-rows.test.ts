@@ -170,3 +170,81 @@ describe("SqliteTxStore schema v2 → v4", () => {
     expect(() => SqliteTxStore.open(db)).toThrow("schema version 9 is newer than this code (4)");
   });
 });
+
+describe("putTxBatches({ absentAt }) after has() (the validator's commit)", () => {
+  test("mark() changes when a tx is added, not when a repeat is put", async () => {
+    const { db } = fresh("mark");
+    const s = SqliteTxStore.open(db);
+    const [a, b] = [makeTx(30_001), makeTx(30_002)];
+    const m0 = await s.mark();
+    await s.putTxs([a]);
+    const m1 = await s.mark();
+    expect(m1).not.toBe(m0);
+    await s.putTxs([a]);
+    expect(await s.mark()).toBe(m1);
+    await s.putTxs([b]);
+    expect(await s.mark()).not.toBe(m1);
+    await s.close();
+  });
+
+  test("at the current mark, every row goes in and reads back by txid", async () => {
+    const { dir, db } = fresh("absent-fresh");
+    const s = SqliteTxStore.open(db);
+    await s.putTxs([makeTx(31_000)]);
+    const txs = Array.from({ length: 500 }, (_, i) => makeTx(31_001 + i, 80 + (i % 40)));
+    const mark = await s.mark();
+    expect(await s.has(txs.map((t) => t.hash))).toEqual(txs.map(() => false));
+    await s.putTxBatches([dataFile(join(dir, "a.subtreeData"), txs.slice(0, 300)), txs.slice(300)], { absentAt: mark });
+    expect(await s.count()).toBe(501);
+    expect(await s.getTxs(txs.map((t) => t.hash))).toEqual(txs.map((t) => t.standard));
+    await s.close();
+  });
+
+  test("the mark is trusted: nothing added since, nothing looked up (so callers pass only what has() found absent)", async () => {
+    const { dir, db } = fresh("absent-trusted");
+    const s = SqliteTxStore.open(db);
+    const x = makeTx(32_000);
+    await s.putTxs([x]);
+    const mark = await s.mark();
+    // The caller breaks its promise (x is stored): a row per put shows no lookup was made.
+    await s.putTxBatches([dataFile(join(dir, "x.subtreeData"), [x])], { absentAt: mark });
+    expect(await s.count()).toBe(2);
+    await s.close();
+  });
+
+  test("another writer added txs after the mark: those are looked up, and a tx stored meanwhile keeps its one row", async () => {
+    const { dir, db } = fresh("absent-raced");
+    const ours = SqliteTxStore.open(db);
+    const theirs = SqliteTxStore.open(db); // a second connection: another validator process
+    const txs = Array.from({ length: 50 }, (_, i) => makeTx(33_000 + i));
+    const mark = await ours.mark();
+    expect(await ours.has(txs.map((t) => t.hash))).toEqual(txs.map(() => false));
+    await theirs.putTxs([txs[7]!, txs[40]!, makeTx(33_100)]); // between our has() and our commit
+    await ours.putTxBatches([dataFile(join(dir, "a.subtreeData"), txs.slice(0, 30)), txs.slice(30)], {
+      absentAt: mark,
+    });
+    expect(await ours.count()).toBe(51);
+    expect(await ours.getTxs(txs.map((t) => t.hash))).toEqual(txs.map((t) => t.standard));
+    const raw = new Database(db, { readonly: true });
+    const copies = raw.query("SELECT count(*) AS n FROM txs GROUP BY hash HAVING count(*) > 1").all();
+    raw.close();
+    expect(copies).toEqual([]);
+    await theirs.close();
+    await ours.close();
+  });
+
+  test("more added since the mark than the store holds keys for: every row is looked up", async () => {
+    const { dir, db } = fresh("absent-many");
+    const ours = SqliteTxStore.open(db);
+    const theirs = SqliteTxStore.open(db);
+    const mark = await ours.mark();
+    const x = makeTx(34_000);
+    // 65 537 rows added meanwhile, x among them
+    const many = Array.from({ length: 65_536 }, (_, i) => makeTx(100_000 + i, 60));
+    await theirs.putTxBatches([many, [x]]);
+    await ours.putTxBatches([dataFile(join(dir, "x.subtreeData"), [x, makeTx(34_001)])], { absentAt: mark });
+    expect(await ours.count()).toBe(65_538);
+    await theirs.close();
+    await ours.close();
+  }, 30_000);
+});

@@ -10,7 +10,7 @@ import { SqliteReadPool } from "./sqlite-read-pool.ts";
 import { type IdRow, readRowsById } from "./sqlite-read-rows.ts";
 import { migrateSqlite } from "./sqlite-schema.ts";
 import { readWindow } from "./sqlite-window-read.ts";
-import type { LocatedBatch, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
+import type { LocatedBatch, PutOptions, SignalOption, StoredTx, TxRecord, TxStore } from "./tx-store.ts";
 import { assertHashes, validateLocatedBatch, validateRecords } from "./validate.ts";
 
 /** Options of {@link SqliteTxStore.open}. */
@@ -60,6 +60,8 @@ const EMPTY = new Uint8Array(0);
 const RELEASE_CHUNK = 4096;
 /** Rows written by one long transaction between its requests for a collection (see putTxBatches). */
 const GC_EVERY_ROWS = 8192;
+/** Rows added since a put's `absentAt` whose keys it holds to skip lookups (~3 MiB of Set). */
+const ADDED_KEYS_MAX = 65_536;
 /** Smaller batches are answered on the caller's thread: a round trip to a worker would cost more. */
 const WORKER_MIN_BATCH = 256;
 /** A worker's page cache in KiB: a build scans rows once, so the OS cache serves it as well. */
@@ -103,6 +105,8 @@ export class SqliteTxStore implements TxStore {
   readonly #pathOf: (file: number) => string;
   #addExtended: Statement<unknown, [Uint8Array, number]>;
   #count: Statement<{ n: number }, []>;
+  #mark: Statement<{ m: number }, []>;
+  #keysAfter: Statement<[number], [number]>;
   readonly #pool: SqliteReadPool | undefined;
 
   private constructor(path: string, db: Database, pool: SqliteReadPool | undefined) {
@@ -125,6 +129,8 @@ export class SqliteTxStore implements TxStore {
       "INSERT INTO txs (k, hash, standard, size, file, off, len) VALUES (?1, ?2, x'', ?3, ?4, ?5, ?6)",
     );
     this.#idOfExact = db.query("SELECT id FROM txs WHERE k = ?1 AND hash = ?2");
+    this.#mark = db.query("SELECT coalesce(max(id), 0) AS m FROM txs");
+    this.#keysAfter = db.query("SELECT k FROM txs WHERE id > ?1");
     this.#addFile = db.query("INSERT INTO files (path) VALUES (?1) ON CONFLICT (path) DO NOTHING");
     this.#fileId = db.query("SELECT id FROM files WHERE path = ?1");
     this.#filePath = db.query("SELECT path FROM files WHERE id = ?1");
@@ -302,7 +308,14 @@ export class SqliteTxStore implements TxStore {
     await this.putTxBatches([records], options);
   }
 
-  async putTxBatches(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options: SignalOption = {}): Promise<void> {
+  /** Rows are never deleted, so the highest rowid changes exactly when a tx is added. */
+  async mark(options: SignalOption = {}): Promise<number> {
+    options.signal?.throwIfAborted();
+    this.#open();
+    return this.#mark.get()!.m;
+  }
+
+  async putTxBatches(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options: PutOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
     const db = this.#open();
     const exact = this.#exact;
@@ -312,15 +325,18 @@ export class SqliteTxStore implements TxStore {
     // deadlocking on a read-to-write upgrade, and check-then-insert cannot race another writer.
     // A throw anywhere (a bad row, the batches' own source) rolls the whole transaction back.
     db.transaction(() => {
+      // Only rows added since the caller's has() can hold these txs: their keys, when few, say
+      // which rows need a lookup (one per row was half a validator's commit, measured).
+      const added = options.absentAt === undefined ? undefined : this.#keysAddedSince(options.absentAt);
       let rows = 0;
       for (const records of batches) {
         rows += Array.isArray(records) ? records.length : (records as LocatedBatch).lengths.length;
-        if (!Array.isArray(records)) this.#putLocated(records as LocatedBatch);
+        if (!Array.isArray(records)) this.#putLocated(records as LocatedBatch, added);
         else {
           validateRecords(records);
           for (const r of records as readonly TxRecord[]) {
             const k = hashKey48(r.hash);
-            const found = exact.get(k, r.hash);
+            const found = added && !added.has(k) ? null : exact.get(k, r.hash);
             // A txid names one transaction: a repeat keeps its bytes, only a missing EF form is added.
             if (!found) insert.run(k, r.hash, r.standard, r.extended ?? null, r.fee ?? null, r.size);
             else if (!found.hasExt && r.extended) addExtended.run(r.extended, found.id);
@@ -337,10 +353,23 @@ export class SqliteTxStore implements TxStore {
   }
 
   /**
+   * The keys of the rows added after `mark` (rowids above it: rows are never deleted), or
+   * undefined when there are more than {@link ADDED_KEYS_MAX}, too many to hold: then every row
+   * is looked up.
+   */
+  #keysAddedSince(mark: number): Set<number> | undefined {
+    const now = this.#mark.get()!.m;
+    if (now - mark > ADDED_KEYS_MAX || now < mark) return undefined;
+    const keys = new Set<number>();
+    if (now > mark) for (const row of this.#keysAfter.values(mark)) keys.add(row[0] as number);
+    return keys;
+  }
+
+  /**
    * One located batch, inside the caller's transaction. Each txid is copied into one reused
    * buffer: an object per tx here was most of a large commit's memory (garbage the GC let pile up).
    */
-  #putLocated(b: LocatedBatch): void {
+  #putLocated(b: LocatedBatch, added: Set<number> | undefined): void {
     const n = validateLocatedBatch(b);
     const file = this.#fileOf(b.path);
     const h = new Uint8Array(32);
@@ -351,7 +380,7 @@ export class SqliteTxStore implements TxStore {
       for (let j = 0, at = i * 32; j < 32; j++) h[j] = hashes[at + j]!;
       const k = hashKey48(h);
       // A txid already stored keeps its row, whichever form it has.
-      if (this.#idOfExact.get(k, h)) continue;
+      if ((!added || added.has(k)) && this.#idOfExact.get(k, h)) continue;
       const id = Number(this.#insertAt.run(k, h, lengths[i]!, file, offsets[i]!, lengths[i]!).lastInsertRowid);
       if (id < lo) lo = id;
       if (id > hi) hi = id;

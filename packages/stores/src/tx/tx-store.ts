@@ -42,6 +42,17 @@ export interface SignalOption {
   signal?: AbortSignal | undefined;
 }
 
+/** Options of `putTxBatches`. */
+export interface PutOptions extends SignalOption {
+  /**
+   * The caller's promise: every hash in the batches is distinct, and `has()` reported each absent
+   * after `mark()` returned this value. Then only a tx added since can already be stored: SQLite
+   * looks up only the rows whose key matches one added since (up to 65 536 added; beyond that,
+   * every row is looked up as without this option).
+   */
+  absentAt?: number | undefined;
+}
+
 /**
  * A transaction store. Two backends implement it: `SqliteTxStore` (embedded default) and
  * `PostgresTxStore` (shared by several replicas). `getTxs` matches the ordered writer's
@@ -83,7 +94,20 @@ export interface TxStore {
    * await txs.putTxBatches(readBatchesFromFile(path)); // a generator of TxRecord[]
    * ```
    */
-  putTxBatches?(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options?: SignalOption): Promise<void>;
+  putTxBatches?(batches: Iterable<readonly TxRecord[] | LocatedBatch>, options?: PutOptions): Promise<void>;
+  /**
+   * A value that changes whenever a tx is added (SQLite: the highest rowid; rows are never
+   * deleted). Taken before a `has()`, it lets `putTxBatches({ absentAt })` skip looking up again
+   * what `has()` found absent, but for what writers added in between. Optional.
+   *
+   * @example
+   * ```ts
+   * const mark = await txs.mark?.();
+   * const known = await txs.has(hashes);
+   * await txs.putTxBatches(batchesOfTheAbsent, { absentAt: mark });
+   * ```
+   */
+  mark?(options?: SignalOption): Promise<number>;
   /**
    * Before a file given as a {@link LocatedBatch}'s `path` is deleted (blob pruning): copies the
    * bytes of every tx stored as a place in it into its row, a bounded chunk per transaction, and
